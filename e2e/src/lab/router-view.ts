@@ -1,0 +1,70 @@
+// What the lab router knows: its BGP neighbours, the paths it holds for a prefix, and the kernel
+// route it installed. Fetches the daemons' output; parse-*.ts turn it into plain data.
+
+import { birdProtocolName } from './bird-config.js';
+import type { Lab } from './lab.js';
+import { parseBirdProtocols, parseBirdRoute } from './parse-bird.js';
+import { parseFrrNeighbors, parseFrrRoute } from './parse-frr.js';
+import { frrVty } from './frr-vty.js';
+import { parseKernelNextHops } from './parse-ip.js';
+import { familyOf, type BgpNeighbor, type RouteView } from './router-state.js';
+import { CommandError, run } from './run.js';
+
+export type { BgpNeighbor, BgpPath, RouteView } from './router-state.js';
+export { waitFor } from './wait.js';
+
+export async function bgpNeighbors(lab: Lab): Promise<BgpNeighbor[]> {
+  const c = lab.routerControl;
+  return c.kind === 'frr'
+    ? parseFrrNeighbors(await frrVty(c.vtySocketDir, 'bgpd', 'show bgp neighbors json'))
+    : parseBirdProtocols(await lab.routerCli('show protocols all'));
+}
+
+/** The neighbour at an address, if the router has one configured there. */
+export async function bgpNeighbor(lab: Lab, address: string): Promise<BgpNeighbor | undefined> {
+  return (await bgpNeighbors(lab)).find((n) => n.address === address);
+}
+
+/** The router's BGP paths and kernel next hops for exactly this prefix ("198.51.100.5/32", "2001:db8::5/128"). */
+export async function routesFor(lab: Lab, prefix: string): Promise<RouteView> {
+  const c = lab.routerControl;
+  const [bgpPaths, kernelText] = await Promise.all([
+    c.kind === 'frr'
+      ? frrVty(c.vtySocketDir, 'bgpd', `show bgp ${familyOf(prefix)} unicast ${prefix} json`).then(parseFrrRoute)
+      : birdRoute(lab, prefix).then((text) => parseBirdRoute(text, birdPeers(lab))),
+    kernelRoutes(lab, prefix),
+  ]);
+  const fibNextHops = parseKernelNextHops(kernelText);
+  if (c.kind === 'bird') {
+    // BIRD merges equal paths only when it exports to the kernel; the kernel route says which.
+    for (const p of bgpPaths) {
+      p.multipath = !p.best && fibNextHops.includes(p.nextHop);
+      p.bestOrMultipath = p.best || p.multipath;
+    }
+  }
+  return { prefix, bgpPaths, fibNextHops };
+}
+
+function birdPeers(lab: Lab): (protocol: string) => string | undefined {
+  const peers = new Map(
+    lab.nodes.flatMap((n) => [
+      [birdProtocolName(n.name, 'ipv4'), n.ipv4],
+      [birdProtocolName(n.name, 'ipv6'), n.ipv6],
+    ]),
+  );
+  return (protocol) => peers.get(protocol);
+}
+
+/** birdc exits 1 with "Network not found" when BIRD holds no route for the prefix. */
+async function birdRoute(lab: Lab, prefix: string): Promise<string> {
+  try {
+    return await lab.routerCli(`show route ${prefix} all`);
+  } catch (e) {
+    if (e instanceof CommandError && /Network not found/.test(e.stdout)) return e.stdout;
+    throw e;
+  }
+}
+
+function kernelRoutes(lab: Lab, prefix: string): Promise<string> {
+  return run(['ip', '-n', lab.router.netns, '-j', familyOf(prefix) === 'ipv4' ? '-4' : '-6', 'route', 'show', 'exact', prefix]);
+}
