@@ -1,0 +1,27 @@
+import { expect } from 'chai';
+import { formatFigure, ratio } from './report.js';
+
+describe('benchmark figures', () => {
+  it('print Herald beside the baseline with the ratio and the verdict on the target', () => {
+    const line = formatFigure({
+      name: 'fill a /16',
+      unit: 'ms',
+      herald: 120,
+      baseline: 48000,
+      baselineName: 'first-free linear scan',
+      target: 'ratio <= 0.01',
+      met: true,
+    });
+    expect(line).to.equal('fill a /16: herald 120 ms, first-free linear scan 48,000 ms, ratio 2.50e-3  target ratio <= 0.01  [target met]');
+  });
+
+  it('say plainly when a target is missed', () => {
+    expect(formatFigure({ name: 'x', unit: 's', herald: 2, baseline: 1, baselineName: 'gobgpd', target: 'ratio <= 1', met: false })).to.match(
+      /ratio 2 .*\[TARGET MISSED\]$/,
+    );
+  });
+
+  it('treat a zero baseline as an infinite ratio, not a crash', () => {
+    expect(ratio({ herald: 1, baseline: 0 })).to.equal(Number.POSITIVE_INFINITY);
+  });
+});
