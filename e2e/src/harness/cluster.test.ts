@@ -1,0 +1,59 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api } from '@kubernetes/client-node';
+import { expect } from 'chai';
+import { startApiServer, type LabApiServer } from '../apiserver/server.js';
+import { CRDS_DIR, openTestCluster } from './cluster.js';
+
+async function namespaceExists(cluster: { kubeConfig: import('@kubernetes/client-node').KubeConfig }, name: string): Promise<boolean> {
+  const list = await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespace();
+  return list.items.some((n) => n.metadata?.name === name);
+}
+
+describe('integration suites find their cluster @lab', () => {
+  const saved = process.env.HERALD_KUBECONFIG;
+  afterEach(() => {
+    if (saved === undefined) delete process.env.HERALD_KUBECONFIG;
+    else process.env.HERALD_KUBECONFIG = saved;
+  });
+
+  it('start a lab API server of their own when HERALD_KUBECONFIG is unset, with a namespace for the run', async () => {
+    delete process.env.HERALD_KUBECONFIG;
+    const cluster = await openTestCluster();
+    try {
+      expect(cluster.kind).to.equal('lab');
+      expect(cluster.namespace).to.match(/^herald-test-[0-9a-f]{6}$/);
+      expect(await namespaceExists(cluster, cluster.namespace)).to.equal(true);
+      expect(await namespaceExists(cluster, cluster.heraldNamespace)).to.equal(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  describe('given HERALD_KUBECONFIG', () => {
+    let dir: string;
+    let existing: LabApiServer;
+    before(async () => {
+      dir = await mkdtemp(join(tmpdir(), 'herald-real-'));
+      // Any API server reached only through a kubeconfig stands for a real cluster here.
+      existing = await startApiServer({ listen: ['127.0.0.1'], port: 0, crdsDir: CRDS_DIR, workDir: dir });
+    });
+    after(async () => {
+      await existing.close();
+      await rm(dir, { recursive: true, force: true });
+    });
+
+    it('use that cluster, only the connection differing, and remove their namespace afterwards', async () => {
+      process.env.HERALD_KUBECONFIG = existing.kubeconfigPath();
+      const cluster = await openTestCluster();
+      expect(cluster.kind).to.equal('real');
+      expect(cluster.kubeconfigPath).to.equal(existing.kubeconfigPath());
+      expect(cluster.kubeConfig.getCurrentCluster()?.server).to.equal(existing.url());
+      expect(await namespaceExists(cluster, cluster.namespace)).to.equal(true);
+      await cluster.close();
+      const after = (await cluster.kubeConfig.makeApiClient(CoreV1Api).listNamespace()).items.find((n) => n.metadata?.name === cluster.namespace);
+      expect(after === undefined || after.metadata?.deletionTimestamp !== undefined, 'the run namespace is gone or going').to.equal(true);
+    });
+  });
+});
