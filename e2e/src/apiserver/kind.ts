@@ -9,6 +9,8 @@ import type { KubeObject } from './types.js';
 /** Read access to other objects, for rules that allocate (Service cluster IPs and node ports). */
 export interface StoreView {
   list(key: string, namespace?: string): KubeObject[];
+  /** The same objects in no particular order: for admission checks, which must not pay for a sort. */
+  scan(key: string, namespace?: string): KubeObject[];
   get(key: string, namespace: string | undefined, name: string): KubeObject | undefined;
 }
 

@@ -169,7 +169,7 @@ export function builtinKinds(): KindSpec[] {
         admitService(
           obj,
           old,
-          view.list('services').filter((s) => !(s.metadata.namespace === obj.metadata.namespace && s.metadata.name === obj.metadata.name)),
+          () => view.scan('services').filter((s) => !(s.metadata.namespace === obj.metadata.namespace && s.metadata.name === obj.metadata.name)),
         ),
     }),
     builtin({

@@ -288,7 +288,11 @@ export class Rest {
     const obj = schema ? (applyDefaults(input, schema) as KubeObject) : input;
     const errors = validateMetadata(obj.metadata, kind.nameRule);
     if (schema) errors.push(...validate(obj, schema));
-    const view = { list: (key: string, ns?: string) => this.store.list(key, ns), get: this.store.get.bind(this.store) };
+    const view = {
+      list: (key: string, ns?: string) => this.store.list(key, ns),
+      scan: (key: string, ns?: string) => this.store.scan(key, ns),
+      get: this.store.get.bind(this.store),
+    };
     if (errors.length === 0 && kind.admit) errors.push(...kind.admit({ obj, old, view, now }));
     if (kind === CRD_KIND && errors.length === 0) errors.push(...this.registry.crdConflicts(obj));
     if (errors.length > 0) throw invalid(kind.group, kind.kind, obj.metadata.name ?? '', errors);

@@ -80,7 +80,7 @@ function usedClusterIPs(others: KubeObject[]): Set<string> {
 }
 
 function canonicalIP(ip: string): string {
-  return isIP(ip) === 6 ? v6Groups(ip).map((g) => g.toString(16)).join(':') : ip;
+  return ip.includes(':') ? v6Groups(ip).map((g) => g.toString(16)).join(':') : ip;
 }
 
 function usedNodePorts(others: KubeObject[]): Set<number> {
@@ -92,8 +92,19 @@ function usedNodePorts(others: KubeObject[]): Set<number> {
   return used;
 }
 
+/**
+ * The address after the highest one in use, else the lowest free one: deterministic, as tests
+ * want, and without walking past thousands of taken addresses on every create.
+ */
 function allocateIP(family: string, used: Set<string>): string | undefined {
   const size = family === 'IPv4' ? V4_SIZE - 1 : V6_SIZE;
+  let highest = FIRST_OFFSET - 1;
+  for (const ip of used) {
+    if (ip.includes(':') !== (family === 'IPv6')) continue;
+    const off = family === 'IPv4' ? v4ToInt(ip) - V4_BASE : offsetInRange(ip);
+    if (off !== undefined && off < size && off > highest) highest = off;
+  }
+  if (highest + 1 < size) return addressAt(family, highest + 1);
   for (let off = FIRST_OFFSET; off < size; off++) {
     const ip = addressAt(family, off);
     if (!used.has(canonicalIP(ip))) return ip;
@@ -222,7 +233,7 @@ function resolveFamilies(s: JsonObject, old: JsonObject | undefined, errors: Fie
   return families;
 }
 
-function assignClusterIPs(s: JsonObject, old: JsonObject | undefined, families: string[], others: KubeObject[], errors: FieldError[]): void {
+function assignClusterIPs(s: JsonObject, old: JsonObject | undefined, families: string[], others: () => KubeObject[], errors: FieldError[]): void {
   if (s.clusterIP !== undefined && s.clusterIP !== '' && s.clusterIPs === undefined) s.clusterIPs = [s.clusterIP];
   const ips = asArray(s.clusterIPs).map(String);
   if (s.clusterIP !== undefined && s.clusterIP !== '' && ips[0] !== s.clusterIP) {
@@ -234,7 +245,14 @@ function assignClusterIPs(s: JsonObject, old: JsonObject | undefined, families: 
     s.clusterIPs = ['None'];
     return;
   }
-  const used = usedClusterIPs(others);
+  const oldIPs = asArray(old?.clusterIPs);
+  // An update that keeps its addresses needs no look at every other Service: that look is what
+  // made each status write cost O(n) on a server holding thousands of Services.
+  if (families.length > 0 && families.every((_, i) => ips[i] !== undefined && ips[i] !== '' && ips[i] === oldIPs[i])) {
+    s.clusterIP = ips[0];
+    return;
+  }
+  const used = usedClusterIPs(others());
   const out: string[] = [];
   for (const [i, family] of families.entries()) {
     const want = ips[i];
@@ -259,14 +277,19 @@ function assignClusterIPs(s: JsonObject, old: JsonObject | undefined, families: 
     used.add(canonicalIP(want));
     out.push(want);
   }
-  const oldIPs = asArray(old?.clusterIPs);
   if (oldIPs.length > 0 && oldIPs[0] !== out[0]) errors.push(fieldInvalid('spec.clusterIP', out[0] ?? null, 'field is immutable'));
   s.clusterIPs = out;
   s.clusterIP = out[0];
 }
 
-function assignNodePorts(s: JsonObject, old: JsonObject | undefined, others: KubeObject[], errors: FieldError[]): void {
-  const used = usedNodePorts(others);
+function assignNodePorts(s: JsonObject, old: JsonObject | undefined, others: () => KubeObject[], errors: FieldError[]): void {
+  const held = new Set<unknown>([...asArray(old?.ports).filter(isObject).map((p) => p.nodePort), old?.healthCheckNodePort].filter((p) => p !== undefined));
+  const wanted = [...asArray(s.ports).filter(isObject).map((p) => p.nodePort), s.healthCheckNodePort];
+  const needsLook =
+    wanted.some((p) => p !== undefined && p !== 0 && !held.has(p)) ||
+    (needsNodePorts(s) && asArray(s.ports).filter(isObject).some((p) => p.nodePort === undefined || p.nodePort === 0)) ||
+    (s.type === 'LoadBalancer' && s.externalTrafficPolicy === 'Local' && (s.healthCheckNodePort === undefined || s.healthCheckNodePort === 0));
+  const used = needsLook ? usedNodePorts(others()) : new Set<number>();
   const mine = new Map<number, string>();
   const claim = (port: unknown, at: string, proto: string): void => {
     if (typeof port !== 'number' || !Number.isInteger(port) || port < NODE_PORT_RANGE.min || port > NODE_PORT_RANGE.max) {
@@ -304,10 +327,12 @@ function assignNodePorts(s: JsonObject, old: JsonObject | undefined, others: Kub
 
 /**
  * Defaults and validates a Service being created (`old` undefined) or updated, allocating cluster
- * IPs and node ports against `others` (every other Service). Mutates `svc`; returns the field errors.
+ * IPs and node ports against `listOthers()` (every other Service), which it calls only when it must. Mutates `svc`; returns the field errors.
  */
-export function admitService(svc: KubeObject, old: KubeObject | undefined, others: KubeObject[]): FieldError[] {
+export function admitService(svc: KubeObject, old: KubeObject | undefined, listOthers: () => KubeObject[]): FieldError[] {
   const errors: FieldError[] = [];
+  let cached: KubeObject[] | undefined;
+  const others = (): KubeObject[] => (cached ??= listOthers());
   if (!isObject(svc.spec)) svc.spec = {};
   const s = svc.spec as JsonObject;
   const before = old ? spec(old) : undefined;

@@ -53,15 +53,20 @@ export class ObjectStore {
 
   /** Objects under `key`, in one namespace or all, ordered by namespace then name as etcd keys sort. */
   list(key: string, namespace?: string): KubeObject[] {
+    return this.scan(key, namespace).sort((a, b) =>
+      itemKey(a.metadata.namespace, a.metadata.name) < itemKey(b.metadata.namespace, b.metadata.name) ? -1 : 1,
+    );
+  }
+
+  /** Objects under `key`, in one namespace or all, in no particular order. */
+  scan(key: string, namespace?: string): KubeObject[] {
     const bucket = this.buckets.get(key);
     if (!bucket) return [];
     const out: KubeObject[] = [];
     for (const obj of bucket.values()) {
       if (namespace === undefined || obj.metadata.namespace === namespace) out.push(obj);
     }
-    return out.sort((a, b) =>
-      itemKey(a.metadata.namespace, a.metadata.name) < itemKey(b.metadata.namespace, b.metadata.name) ? -1 : 1,
-    );
+    return out;
   }
 
   /** Storage keys that hold at least one object. */
