@@ -30,8 +30,7 @@ demo: setup
 	node e2e/dist/demo/main.js
 
 bench: setup
-	@echo "make bench: no benchmark is built yet (the allocator benchmark arrives with the controller, issue 3)" >&2
-	@exit 1
+	@scripts/bench.sh
 
 lint: setup
 	npx eslint .

@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# make bench: every benchmark in turn, each printing its figures beside a baseline measured in
+# the same run, as a ratio. Not tests: a missed target is printed as such, not failed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+run() {
+  echo
+  echo "== $1"
+  shift
+  "$@"
+}
+
+run "allocator: Herald's free-range tree against a first-free linear scan" node controller/dist/allocator/allocator.bench.js
+run "controller end to end on the lab API server" node e2e/dist/bench/controller.bench.js
