@@ -1,7 +1,8 @@
 // `make demo`: the lab network, the lab API server, the examples applied, and what an operator
 // would look at. It shows what exists; parts not built yet are named as such, never faked.
 
-import { execFile } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -64,12 +65,39 @@ spec: { ipAddressPools: [default], peers: [lab-router] }
 `;
 }
 
+/** The real controller program, logging to the lab's run directory. */
+function startController(lab: Lab, kubeconfig: string): { child: ChildProcess; log: string; exited: Promise<void> } {
+  const log = join(lab.runDir, 'logs', 'controller.log');
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'controller/dist/main.js'), '--kubeconfig', kubeconfig, '--metrics-addr', 'off', '--identity', 'demo'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const out = createWriteStream(log);
+  child.stdout?.pipe(out);
+  child.stderr?.pipe(out);
+  const exited = new Promise<void>((resolveExit) => child.once('exit', () => resolveExit()));
+  return { child, log, exited };
+}
+
+async function waitForAddress(core: CoreV1Api, namespace: string, name: string, timeoutMs: number): Promise<string[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const svc = await core.readNamespacedService({ name, namespace });
+    const ips = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((ip) => ip !== '');
+    if (ips.length > 0) return ips;
+    if (Date.now() > deadline) {
+      const condition = svc.status?.conditions?.find((c) => c.type === 'heraldlb.io/AddressAllocated');
+      throw new Error(`${namespace}/${name} has no address after ${timeoutMs} ms${condition ? `: ${condition.reason}: ${condition.message}` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
 async function showRouter(lab: Lab): Promise<void> {
   heading(`router (${lab.routerKind}, AS ${lab.routerAsn}) neighbours`);
   for (const n of await bgpNeighbors(lab)) {
     process.stdout.write(`  ${n.address.padEnd(28)} AS ${String(n.remoteAs).padEnd(7)} ${n.state}\n`);
   }
-  process.stdout.write('  (no speaker runs yet, so no session is Established: BGP mode is issue 4)\n');
+  process.stdout.write('  (no speaker runs yet, so no session is Established and nothing answers for the address: issues 4 and 5)\n');
 }
 
 async function main(): Promise<void> {
@@ -80,7 +108,12 @@ async function main(): Promise<void> {
   heading(`building the lab: ${options.router} router, ${options.nodes} nodes, a client`);
   const lab = await createLab({ nodes: options.nodes, router: options.router });
   let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
+  let controller: ReturnType<typeof startController> | undefined;
   const shutdown = async (): Promise<void> => {
+    if (controller) {
+      controller.child.kill('SIGTERM');
+      await controller.exited;
+    }
     await api?.close();
     await lab.destroy();
   };
@@ -108,11 +141,20 @@ async function main(): Promise<void> {
     heading(`kubectl apply -f - (a BGPPeer for this lab's router at ${lab.router.ipv4})`);
     process.stdout.write(await kubectl(kubeconfig, ['apply', '-f', '-'], labBgpManifest(lab)));
 
+    heading('starting the controller');
+    controller = startController(lab, kubeconfig);
+    const ips = await waitForAddress(core, 'default', 'web', 30000);
+    process.stdout.write(`default/web got ${ips.join(', ')} (controller log: ${controller.log})\n`);
+
     heading('kubectl get nodes');
     process.stdout.write(await kubectl(kubeconfig, ['get', 'nodes', '-o', 'wide']));
     heading('kubectl get ipaddresspools,l2advertisements,bgppeers,bgpadvertisements,svc -A');
     process.stdout.write(await kubectl(kubeconfig, ['get', 'ipaddresspools,l2advertisements,bgppeers,bgpadvertisements,svc', '-A']));
-    process.stdout.write('  (the Service has no EXTERNAL-IP yet: the controller that allocates it is issue 3)\n');
+    heading('kubectl describe svc web (the allocation, as the Service tells it)');
+    const described = await kubectl(kubeconfig, ['describe', 'svc', 'web', '-n', 'default']);
+    process.stdout.write(described.slice(described.indexOf('LoadBalancer Ingress')));
+    heading('kubectl get svc web -o jsonpath={.status}');
+    process.stdout.write(`${await kubectl(kubeconfig, ['get', 'svc', 'web', '-n', 'default', '-o', 'jsonpath={.status}'])}\n`);
 
     await showRouter(lab);
 
