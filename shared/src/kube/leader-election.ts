@@ -56,6 +56,8 @@ export class LeaderElector {
   private leading = false;
   private lastRenew = 0;
   private stopped = false;
+  /** The tick under way, so that stop() never races a renewal still on the wire. */
+  private inFlight: Promise<void> = Promise.resolve();
   private readonly api: CoordinationV1Api;
 
   constructor(private readonly o: LeaderElectionOptions) {
@@ -68,7 +70,7 @@ export class LeaderElector {
 
   start(): void {
     this.stopped = false;
-    void this.tick();
+    this.inFlight = this.tick();
   }
 
   /**
@@ -78,6 +80,7 @@ export class LeaderElector {
   async stop(options: { release?: boolean } = {}): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    await this.inFlight;
     if (!this.leading || !this.lease?.metadata || options.release === false) {
       this.leading = false;
       return;
@@ -98,7 +101,9 @@ export class LeaderElector {
 
   private schedule(): void {
     if (this.stopped) return;
-    this.timer = setTimeout(() => void this.tick(), this.o.retryPeriodMs);
+    this.timer = setTimeout(() => {
+      this.inFlight = this.tick();
+    }, this.o.retryPeriodMs);
   }
 
   private async tick(): Promise<void> {
@@ -107,6 +112,7 @@ export class LeaderElector {
     } catch (e) {
       this.o.log.warn('leader election: API call failed', { lease: `${this.o.namespace}/${this.o.name}`, error: String(e) });
     }
+    if (this.stopped) return;
     if (this.leading && Date.now() - this.lastRenew > this.o.renewDeadlineMs) {
       this.leading = false;
       this.o.log.error('lost leadership: could not renew the lease in time', { lease: `${this.o.namespace}/${this.o.name}` });
@@ -149,6 +155,8 @@ export class LeaderElector {
     this.lastRenew = now;
     if (!this.leading) {
       this.leading = true;
+      // Won while being stopped: stop() hands the Lease straight back; nobody starts leading.
+      if (this.stopped) return;
       this.o.log.info('became leader', {
         lease: `${namespace}/${name}`,
         ...(decision.kind === 'acquire' && decision.previousHolder ? { previousHolder: decision.previousHolder } : {}),

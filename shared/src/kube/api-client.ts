@@ -1,0 +1,50 @@
+import { Agent, type RequestOptions } from 'node:https';
+import { createConfiguration, ServerConfiguration, type ApiConstructor, type ApiType, type KubeConfig } from '@kubernetes/client-node';
+
+/**
+ * client-node 1.4 builds a new https.Agent for every request (KubeConfig.applySecurityAuthentication),
+ * so each call opens a new TLS connection and parses the CA again: a controller writing thousands
+ * of statuses spends its time and memory on handshakes. These helpers give every API client of a
+ * process one kept-alive agent instead. Authentication headers are still applied per request, so
+ * rotating tokens keep working; TLS client material is read once, at start.
+ */
+export async function keepAliveAgent(kubeConfig: KubeConfig, maxSockets = 32): Promise<Agent | undefined> {
+  const cluster = kubeConfig.getCurrentCluster();
+  // Proxies and plain HTTP keep client-node's own agents.
+  if (cluster === null || cluster.proxyUrl || !cluster.server.startsWith('https:')) return undefined;
+  const tls: RequestOptions = {};
+  await kubeConfig.applyToHTTPSOptions(tls);
+  return new Agent({
+    keepAlive: true,
+    maxSockets,
+    ca: tls.ca,
+    cert: tls.cert,
+    key: tls.key,
+    pfx: tls.pfx,
+    passphrase: tls.passphrase,
+    ...(cluster.skipTLSVerify ? { rejectUnauthorized: false } : {}),
+    ...(cluster.tlsServerName ? { servername: cluster.tlsServerName } : {}),
+  });
+}
+
+/** Like kubeConfig.makeApiClient, but every request goes through `agent` when one is given. */
+export function makeApiClient<T extends ApiType>(kubeConfig: KubeConfig, apiClientType: ApiConstructor<T>, agent: Agent | undefined): T {
+  if (agent === undefined) return kubeConfig.makeApiClient(apiClientType);
+  const cluster = kubeConfig.getCurrentCluster();
+  if (cluster === null) throw new Error('the kubeconfig names no current cluster');
+  const config = createConfiguration({
+    baseServer: new ServerConfiguration(cluster.server, {}),
+    authMethods: { default: kubeConfig },
+    promiseMiddleware: [
+      {
+        // Runs after authentication, which has just set a fresh agent of its own.
+        pre: async (context) => {
+          context.setAgent(agent);
+          return context;
+        },
+        post: async (response) => response,
+      },
+    ],
+  });
+  return new apiClientType(config);
+}
