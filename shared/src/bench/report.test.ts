@@ -21,6 +21,12 @@ describe('benchmark figures', () => {
     );
   });
 
+  it('say so when the baseline was not run, rather than print NaN', () => {
+    expect(formatFigure({ name: 'whole fill', unit: 'ms', herald: 376, baseline: Number.NaN, baselineName: 'first-free linear scan', target: 'herald < 1,000 ms', met: true })).to.equal(
+      'whole fill: herald 376 ms, first-free linear scan not run  target herald < 1,000 ms  [target met]',
+    );
+  });
+
   it('treat a zero baseline as an infinite ratio, not a crash', () => {
     expect(ratio({ herald: 1, baseline: 0 })).to.equal(Number.POSITIVE_INFINITY);
   });

@@ -7,6 +7,7 @@ export interface Figure {
   name: string;
   unit: string;
   herald: number;
+  /** NaN when the baseline was not run for this figure; the name should say why. */
   baseline: number;
   /** Who the baseline is: "first-free linear scan", "gobgpd 3.10", "keepalived 100 ms". */
   baselineName: string;
@@ -30,10 +31,10 @@ export function ratio(f: Pick<Figure, 'herald' | 'baseline'>): number {
 export function formatFigure(f: Figure): string {
   const verdict = f.met === undefined ? '' : f.met ? '  [target met]' : '  [TARGET MISSED]';
   const target = f.target ? `  target ${f.target}` : '';
-  return (
-    `${f.name}: herald ${formatNumber(f.herald)} ${f.unit}, ` +
-    `${f.baselineName} ${formatNumber(f.baseline)} ${f.unit}, ratio ${formatNumber(ratio(f))}${target}${verdict}`
-  );
+  const against = Number.isNaN(f.baseline)
+    ? `${f.baselineName} not run`
+    : `${f.baselineName} ${formatNumber(f.baseline)} ${f.unit}, ratio ${formatNumber(ratio(f))}`;
+  return `${f.name}: herald ${formatNumber(f.herald)} ${f.unit}, ${against}${target}${verdict}`;
 }
 
 export function printFigure(f: Figure, out: NodeJS.WritableStream = process.stdout): void {
