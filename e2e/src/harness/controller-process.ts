@@ -3,7 +3,8 @@ import { get } from 'node:http';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { waitFor, WaitAborted } from '../lab/wait.js';
-import { REPO_ROOT, type TestCluster } from './cluster.js';
+import { openTestCluster, REPO_ROOT, runSuffix, type TestCluster } from './cluster.js';
+import { HeraldObjects } from './herald-objects.js';
 
 export const CONTROLLER_MAIN = join(REPO_ROOT, 'controller', 'dist', 'main.js');
 
@@ -173,4 +174,33 @@ export function metricValue(text: string, name: string, labels = ''): number | u
     if (space > 0 && line.slice(0, space) === want) return Number(line.slice(space + 1));
   }
   return undefined;
+}
+
+/**
+ * The hooks every controller suite needs: one test cluster for the suite, fresh objects (their own
+ * load balancer class) per test, and every controller process and object removed after each test,
+ * also when it failed. Read `cluster` and `k` inside hooks and tests, not at definition time.
+ */
+export interface ControllerSuite {
+  cluster: TestCluster;
+  k: HeraldObjects;
+}
+
+export function useControllerSuite(): ControllerSuite {
+  const suite = {} as ControllerSuite;
+  before(async () => {
+    suite.cluster = await openTestCluster();
+  });
+  after(async () => {
+    await killAllControllers();
+    await suite.cluster.close();
+  });
+  beforeEach(() => {
+    suite.k = new HeraldObjects(suite.cluster, `heraldlb.io/test-${runSuffix()}`);
+  });
+  afterEach(async () => {
+    await killAllControllers();
+    await suite.k.cleanup();
+  });
+  return suite;
 }

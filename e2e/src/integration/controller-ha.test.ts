@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { openTestCluster, runSuffix, type TestCluster } from '../harness/cluster.js';
-import { ControllerProcess, killAllControllers, metricValue } from '../harness/controller-process.js';
+import { runSuffix, type TestCluster } from '../harness/cluster.js';
+import { ControllerProcess, useControllerSuite, metricValue } from '../harness/controller-process.js';
 import { freshBlock, HeraldObjects, ingressIPs } from '../harness/herald-objects.js';
 import { waitFor } from '../lab/wait.js';
 
@@ -15,22 +15,11 @@ const RETRY_MS = 500;
  */
 describe('controller high availability @lab', function () {
   this.timeout(120_000);
+  const suite = useControllerSuite();
   let cluster: TestCluster;
   let k: HeraldObjects;
-
-  before(async () => {
-    cluster = await openTestCluster();
-  });
-  after(async () => {
-    await killAllControllers();
-    await cluster.close();
-  });
   beforeEach(() => {
-    k = new HeraldObjects(cluster, `heraldlb.io/test-${runSuffix()}`);
-  });
-  afterEach(async () => {
-    await killAllControllers();
-    await k.cleanup();
+    ({ cluster, k } = suite);
   });
 
   async function statusWrites(c: ControllerProcess): Promise<number> {

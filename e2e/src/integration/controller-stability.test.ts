@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { openTestCluster, runSuffix, type TestCluster } from '../harness/cluster.js';
-import { ControllerProcess, killAllControllers, metricValue, type ControllerRunOptions } from '../harness/controller-process.js';
+import { runSuffix, type TestCluster } from '../harness/cluster.js';
+import { ControllerProcess, useControllerSuite, metricValue, type ControllerRunOptions } from '../harness/controller-process.js';
 import { freshBlock, HeraldObjects } from '../harness/herald-objects.js';
 import { waitFor } from '../lab/wait.js';
 
@@ -11,24 +11,13 @@ import { waitFor } from '../lab/wait.js';
  */
 describe('controller stability @lab', function () {
   this.timeout(60_000);
+  const suite = useControllerSuite();
   let cluster: TestCluster;
   let k: HeraldObjects;
   let lease: string;
-
-  before(async () => {
-    cluster = await openTestCluster();
-  });
-  after(async () => {
-    await killAllControllers();
-    await cluster.close();
-  });
   beforeEach(() => {
-    k = new HeraldObjects(cluster, `heraldlb.io/test-${runSuffix()}`);
+    ({ cluster, k } = suite);
     lease = k.lease();
-  });
-  afterEach(async () => {
-    await killAllControllers();
-    await k.cleanup();
   });
 
   async function controller(options: Partial<ControllerRunOptions> = {}): Promise<ControllerProcess> {
