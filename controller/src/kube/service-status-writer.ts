@@ -16,6 +16,8 @@ export interface ServiceStatusWriterOptions {
   onWritten: (decision: Decision, before: ServiceStatusView | undefined, after: V1Service) => void;
   concurrency?: number;
   now?: () => Date;
+  /** What is kept of an object a write returns, while it stands in for the informer's copy (the whole object when absent). */
+  keep?: (s: V1Service) => V1Service;
 }
 
 const serviceKeyOf = (s: V1Service): string => `${s.metadata?.namespace ?? ''}/${s.metadata?.name ?? ''}`;
@@ -119,7 +121,7 @@ export class ServiceStatusWriter {
       try {
         const after = await this.o.api.replaceNamespacedServiceStatus({ name, namespace, body: { ...service, status: status as V1ServiceStatus } });
         this.o.metrics.statusWrites.inc({ result: 'ok' });
-        if (this.o.cached(key)?.metadata?.resourceVersion !== after.metadata?.resourceVersion) this.written.set(key, after);
+        if (this.o.cached(key)?.metadata?.resourceVersion !== after.metadata?.resourceVersion) this.written.set(key, this.o.keep?.(after) ?? after);
         this.o.onWritten(d, before, after);
         return;
       } catch (e) {

@@ -10,10 +10,11 @@ import {
 } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '@herald/shared/api/constants.js';
 import { formatConfigError, type ConfigError, type HeraldConfig } from '@herald/shared/config/index.js';
-import { makeApiClient } from '@herald/shared/kube/api-client.js';
+import { listPlain, makeApiClient } from '@herald/shared/kube/api-client.js';
 import { Informer } from '@herald/shared/kube/informer.js';
 import type { Logger } from '@herald/shared/log/logger.js';
 import { Allocator, type Decision } from '../allocator/index.js';
+import { cachedService, withoutManagedFields } from '../kube/cached-service.js';
 import { EventRecorder, type EventTarget } from '../kube/event-recorder.js';
 import { PoolStatusWriter, type PoolObject } from '../kube/pool-status-writer.js';
 import { ServiceStatusWriter } from '../kube/service-status-writer.js';
@@ -75,9 +76,9 @@ export class Controller {
       kubeConfig: o.kubeConfig,
       name: 'services',
       path: '/api/v1/services',
-      list: () => core.listServiceForAllNamespaces(),
+      list: () => (o.agent === undefined ? core.listServiceForAllNamespaces() : listPlain<V1Service>(o.kubeConfig, o.agent, '/api/v1/services')),
       log,
-      prune: dropManagedFields,
+      transform: cachedService,
     });
     this.namespaces = new Informer<V1Namespace>({
       kubeConfig: o.kubeConfig,
@@ -85,7 +86,7 @@ export class Controller {
       path: '/api/v1/namespaces',
       list: () => core.listNamespace(),
       log,
-      prune: dropManagedFields,
+      transform: withoutManagedFields,
     });
     this.pools = new Informer<Pool>({
       kubeConfig: o.kubeConfig,
@@ -96,7 +97,7 @@ export class Controller {
           KubernetesListObject<Pool>
         >,
       log,
-      prune: dropManagedFields,
+      transform: withoutManagedFields,
     });
 
     this.queue = new WorkQueue((item) => this.process(item), {
@@ -110,6 +111,7 @@ export class Controller {
       log,
       metrics: o.metrics,
       concurrency: o.statusWriteConcurrency,
+      keep: cachedService,
       onWritten: (d, before, after) => {
         for (const e of serviceEvents(d, before)) this.events.record(serviceTarget(after), e);
       },
@@ -319,11 +321,6 @@ export class Controller {
   private poolTarget(name: string): EventTarget {
     return { apiVersion: API_VERSION, kind: KIND.IPAddressPool, namespace: this.o.namespace, name, uid: this.pools.get(this.o.namespace, name)?.metadata?.uid };
   }
-}
-
-/** Server-side apply bookkeeping: often the largest part of an object, and never read here. */
-function dropManagedFields(obj: KubernetesObject): void {
-  if (obj.metadata) delete obj.metadata.managedFields;
 }
 
 function serviceTarget(s: V1Service): EventTarget {

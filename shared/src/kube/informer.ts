@@ -14,10 +14,11 @@ export interface InformerOptions<T extends KubernetesObject> {
   log?: Logger;
   backoff?: BackoffPolicy;
   /**
-   * Drops what the process never reads (managedFields, say) from each object before it is cached.
-   * In place, because ListWatch keeps a reference to the same object: a copy would double the memory.
+   * Keeps only what the process reads of each object (like client-go's SetTransform). Applied as
+   * each listed or watched object arrives, before ListWatch sees it, so both ListWatch's map and
+   * this cache hold the one slim object and the full one is garbage at once.
    */
-  prune?: (obj: T) => void;
+  transform?: (obj: T) => T;
 }
 
 export interface InformerHandlers<T> {
@@ -38,9 +39,16 @@ export function objectKey(obj: KubernetesObject): string {
  * arrived, so a watch still connecting would otherwise live on (and hold the server open) after
  * its informer moved on.
  */
-class RetirableWatch extends Watch {
+class RetirableWatch<T> extends Watch {
   private retired = false;
   private readonly open = new Set<AbortController>();
+
+  constructor(
+    kubeConfig: KubeConfig,
+    private readonly transform: ((obj: T) => T) | undefined,
+  ) {
+    super(kubeConfig);
+  }
 
   override async watch(
     path: string,
@@ -53,7 +61,10 @@ class RetirableWatch extends Watch {
       path,
       queryParams,
       (phase, obj, watchObj) => {
-        if (!this.retired) callback(phase, obj, watchObj);
+        if (this.retired) return;
+        // ERROR carries a Status and BOOKMARK only a resourceVersion: neither is an object to slim.
+        const object = this.transform !== undefined && isObjectEvent(phase) ? this.transform(obj as T) : obj;
+        callback(phase, object, watchObj);
       },
       (err) => {
         ended = true;
@@ -73,6 +84,10 @@ class RetirableWatch extends Watch {
     for (const c of this.open) c.abort();
     this.open.clear();
   }
+}
+
+function isObjectEvent(phase: string): boolean {
+  return phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED';
 }
 
 function sameVersion(a: KubernetesObject, b: KubernetesObject): boolean {
@@ -96,7 +111,7 @@ export class Informer<T extends KubernetesObject> {
   private isSynced = false;
   private readonly cache = new Map<string, T>();
   private readonly handlers: InformerHandlers<T>[] = [];
-  private watcher: { lw: ListWatch<T>; watch: RetirableWatch } | undefined;
+  private watcher: { lw: ListWatch<T>; watch: RetirableWatch<T> } | undefined;
   /** Bumped whenever a ListWatch is retired, so its late callbacks are recognised and dropped. */
   private generation = 0;
   private failures = 0;
@@ -161,7 +176,7 @@ export class Informer<T extends KubernetesObject> {
 
   private launch(): void {
     const gen = this.generation;
-    const watch = new RetirableWatch(this.o.kubeConfig);
+    const watch = new RetirableWatch(this.o.kubeConfig, this.o.transform);
     const lw = new ListWatch<T>(this.o.path, watch, () => this.listFor(gen), false);
     const live = (): boolean => gen === this.generation && !this.stopped;
     lw.on('add', (obj) => live() && this.upsert(obj));
@@ -182,7 +197,9 @@ export class Informer<T extends KubernetesObject> {
 
   private async listFor(gen: number): Promise<KubernetesListObject<T>> {
     const startedAt = Date.now();
-    const list = await this.o.list();
+    const listed = await this.o.list();
+    const transform = this.o.transform;
+    const list = transform === undefined ? listed : { ...listed, items: listed.items.map((obj) => transform(obj)) };
     if (gen !== this.generation || this.stopped) return list;
     const present = new Set(list.items.map(objectKey));
     for (const [key, obj] of [...this.cache]) if (!present.has(key)) this.remove(key, obj);
@@ -218,7 +235,6 @@ export class Informer<T extends KubernetesObject> {
   }
 
   private upsert(obj: T): void {
-    this.o.prune?.(obj);
     const key = objectKey(obj);
     const old = this.cache.get(key);
     if (old !== undefined && sameVersion(old, obj)) return;
