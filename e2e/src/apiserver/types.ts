@@ -1,22 +1,17 @@
+import type { ObjectMeta as HeraldObjectMeta } from '@herald/shared/api/meta.js';
+
 /**
  * Objects are plain JSON values. The server never trusts their shape: every reader goes through
  * the guards here, so `unknown` is the honest type for whatever a client sent.
  */
 export type JsonObject = Record<string, unknown>;
 
-export interface ObjectMeta {
-  name?: string;
-  generateName?: string;
-  namespace?: string;
-  uid?: string;
-  resourceVersion?: string;
-  generation?: number;
-  creationTimestamp?: string;
-  deletionTimestamp?: string;
+/**
+ * Herald's ObjectMeta, loosened for a server that must hold whatever a client sent: owner
+ * references stay raw JSON and unknown metadata fields are kept.
+ */
+export interface ObjectMeta extends Omit<HeraldObjectMeta, 'ownerReferences'> {
   deletionGracePeriodSeconds?: number;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  finalizers?: string[];
   ownerReferences?: JsonObject[];
   [key: string]: unknown;
 }
