@@ -10,7 +10,7 @@ import { startApiServer } from '../apiserver/server.js';
 import { CRDS_DIR, REPO_ROOT } from '../harness/cluster.js';
 import { labNodeObject } from '../harness/nodes.js';
 import { routerCliArgv } from '../lab/router.js';
-import { bgpNeighbors, cleanLeftovers, createLab, describeLeftovers, type Lab } from '../lab/index.js';
+import { bgpNeighbors, cleanLeftovers, createLab, describeLeftovers, waitFor, type Lab } from '../lab/index.js';
 
 const run = promisify(execFile);
 
@@ -79,17 +79,17 @@ function startController(lab: Lab, kubeconfig: string): { child: ChildProcess; l
 }
 
 async function waitForAddress(core: CoreV1Api, namespace: string, name: string, timeoutMs: number): Promise<string[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const svc = await core.readNamespacedService({ name, namespace });
-    const ips = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((ip) => ip !== '');
-    if (ips.length > 0) return ips;
-    if (Date.now() > deadline) {
+  return waitFor(
+    async () => {
+      const svc = await core.readNamespacedService({ name, namespace });
+      const ips = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((ip) => ip !== '');
+      if (ips.length > 0) return ips;
       const condition = svc.status?.conditions?.find((c) => c.type === 'heraldlb.io/AddressAllocated');
-      throw new Error(`${namespace}/${name} has no address after ${timeoutMs} ms${condition ? `: ${condition.reason}: ${condition.message}` : ''}`);
-    }
-    await new Promise((r) => setTimeout(r, 200));
-  }
+      throw new Error(condition ? `${condition.reason}: ${condition.message}` : 'no address and no condition yet');
+    },
+    timeoutMs,
+    { what: `an address for ${namespace}/${name}`, intervalMs: 200 },
+  );
 }
 
 async function showRouter(lab: Lab): Promise<void> {

@@ -30,7 +30,8 @@ describe('leader election on a Lease @lab', function () {
     });
   }
 
-  it('lets exactly one of two candidates lead, and the standby take over within the lease duration when the leader dies', async () => {
+  /** Candidate a leading on a fresh Lease, then candidate b started as its standby. */
+  async function leaderAndStandby(): Promise<{ a: LeaderElector; b: LeaderElector; events: string[] }> {
     const lease = `herald-test-${runSuffix()}`;
     const events: string[] = [];
     const a = candidate('a', lease, events);
@@ -38,6 +39,11 @@ describe('leader election on a Lease @lab', function () {
     a.start();
     await waitFor(() => a.isLeader, 5000, { what: 'a leading' });
     b.start();
+    return { a, b, events };
+  }
+
+  it('lets exactly one of two candidates lead, and the standby take over within the lease duration when the leader dies', async () => {
+    const { a, b, events } = await leaderAndStandby();
     await new Promise((r) => setTimeout(r, 1000));
     expect([a.isLeader, b.isLeader]).to.deep.equal([true, false]);
     const died = Date.now();
@@ -49,13 +55,7 @@ describe('leader election on a Lease @lab', function () {
   });
 
   it('hands over at once when the leader steps down on purpose', async () => {
-    const lease = `herald-test-${runSuffix()}`;
-    const events: string[] = [];
-    const a = candidate('a', lease, events);
-    const b = candidate('b', lease, events);
-    a.start();
-    await waitFor(() => a.isLeader, 5000, { what: 'a leading' });
-    b.start();
+    const { a, b } = await leaderAndStandby();
     const stepped = Date.now();
     await a.stop();
     await waitFor(() => b.isLeader, 5000, { what: 'b taking over' });
