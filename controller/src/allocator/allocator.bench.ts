@@ -19,7 +19,7 @@ import type { IPAddressPool } from '@herald/shared/api/pool.js';
 import type { HeraldConfig } from '@herald/shared/config/types.js';
 import { parseIP } from '@herald/shared/net/address.js';
 import { printFigure } from '@herald/shared/bench/report.js';
-import type { ServiceInput } from '../service/types.js';
+import type { ServiceInput } from '@herald/shared/service/types.js';
 import { AddressSpace } from './address-space.js';
 import { Allocator } from './allocator.js';
 import { FreeRanges } from './free-ranges.js';

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import type { IPAddressPool } from '@herald/shared/api/pool.js';
 import { Allocator } from './allocator.js';
 import { config, pool, svc, withStatus } from './test-fixtures.js';
-import type { ServiceInput } from '../service/types.js';
+import type { ServiceInput } from '@herald/shared/service/types.js';
 import type { AllocatorOptions, Decision } from './types.js';
 
 interface Want {

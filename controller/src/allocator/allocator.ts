@@ -1,7 +1,7 @@
 import type { HeraldConfig } from '@herald/shared/config/types.js';
 import { type Family, familyName, formatAddress } from '@herald/shared/net/address.js';
-import { type ServiceRequest, classifyService, readServiceRef, readServiceRequest } from '../service/request.js';
-import { type ServiceInput, type ServiceKey, type ServiceRef, serviceKey } from '../service/types.js';
+import { type ServiceRequest, classifyService, readServiceRef, readServiceRequest } from '@herald/shared/service/request.js';
+import { type ServiceInput, type ServiceKey, type ServiceRef, serviceKey } from '@herald/shared/service/types.js';
 import { type PoolState, Pools, poolRefusal } from './pools.js';
 import { AddressUse, type Sharer, type SharingConflict, sharingConflict } from './sharing.js';
 import type { AllocatorOptions, Assignment, Decision, FailedDecision, FailureReason, NotHandledDecision, PoolCounts } from './types.js';

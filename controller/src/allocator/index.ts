@@ -14,7 +14,7 @@
  * and for pool status: a.poolCounts().
  */
 export { Allocator } from './allocator.js';
-export { classifyService } from '../service/request.js';
+export { classifyService } from '@herald/shared/service/request.js';
 export type {
   AllocatorOptions,
   Assignment,
@@ -27,5 +27,5 @@ export type {
   PoolCounts,
   SuccessReason,
 } from './types.js';
-export type { IPFamilyPolicy, ServiceInput, ServiceKey, ServiceRef } from '../service/types.js';
-export { serviceKey } from '../service/types.js';
+export type { IPFamilyPolicy, ServiceInput, ServiceKey, ServiceRef } from '@herald/shared/service/types.js';
+export { serviceKey } from '@herald/shared/service/types.js';

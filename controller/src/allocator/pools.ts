@@ -1,7 +1,7 @@
 import { matchesSelector } from '@herald/shared/api/selector.js';
 import type { HeraldConfig, PoolConfig } from '@herald/shared/config/types.js';
 import type { Family } from '@herald/shared/net/address.js';
-import type { ServiceRequest } from '../service/request.js';
+import type { ServiceRequest } from '@herald/shared/service/request.js';
 import { AddressSpace } from './address-space.js';
 import { FreeRanges } from './free-ranges.js';
 

@@ -1,5 +1,5 @@
 import type { Family } from '@herald/shared/net/address.js';
-import type { ServiceKey, ServiceRef } from '../service/types.js';
+import type { ServiceKey, ServiceRef } from '@herald/shared/service/types.js';
 import type { PoolState } from './pools.js';
 
 /** What sharing rules need to know about one Service on an address. */

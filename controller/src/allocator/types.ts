@@ -1,4 +1,4 @@
-import type { ServiceKey, ServiceRef } from '../service/types.js';
+import type { ServiceKey, ServiceRef } from '@herald/shared/service/types.js';
 
 export interface AllocatorOptions {
   /** The spec.loadBalancerClass Herald serves. Default `heraldlb.io/herald`. */

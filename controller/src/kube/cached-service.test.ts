@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { V1Service } from '@kubernetes/client-node';
-import { readServiceRequest } from '../service/request.js';
+import { readServiceRequest } from '@herald/shared/service/request.js';
 import { cachedService } from './cached-service.js';
 
 const full: V1Service = {

@@ -1,5 +1,5 @@
-import { ANNOTATION_SUFFIX, type AnnotationName, DEFAULT_LOAD_BALANCER_CLASS, annotationKeys } from '@herald/shared/api/constants.js';
-import { type Family, type IP, familyName, parseIPResult } from '@herald/shared/net/address.js';
+import { ANNOTATION_SUFFIX, type AnnotationName, DEFAULT_LOAD_BALANCER_CLASS, annotationKeys } from '../api/constants.js';
+import { type Family, type IP, familyName, parseIPResult } from '../net/address.js';
 import type { IPFamilyPolicy, ServiceInput, ServiceKey, ServiceRef } from './types.js';
 
 export interface ClassifyOptions {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import fc from 'fast-check';
-import { type SvcOptions, svc } from '../allocator/test-fixtures.js';
+import { type SvcOptions, svc } from './test-fixtures.js';
 import { type ClassifyOptions, classifyService, readServiceRequest } from './request.js';
 
 describe('which Services Herald serves', () => {
