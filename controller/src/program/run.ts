@@ -4,7 +4,7 @@ import { loadKubeConfig, describeSource } from '@herald/shared/kube/connect.js';
 import { LeaderElector } from '@herald/shared/kube/leader-election.js';
 import { createLogger, type Logger } from '@herald/shared/log/logger.js';
 import { ControllerMetrics } from '../metrics/metrics.js';
-import { serveMetrics, type MetricsServer } from '../metrics/server.js';
+import { serveMetrics, type MetricsServer } from '@herald/shared/metrics/server.js';
 import { Controller } from '../reconcile/controller.js';
 import { parseFlags, USAGE, type Flags } from './flags.js';
 

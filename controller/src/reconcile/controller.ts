@@ -15,7 +15,7 @@ import { Informer } from '@herald/shared/kube/informer.js';
 import type { Logger } from '@herald/shared/log/logger.js';
 import { Allocator, type Decision } from '../allocator/index.js';
 import { cachedService, withoutManagedFields } from '../kube/cached-service.js';
-import { EventRecorder, type EventTarget } from '../kube/event-recorder.js';
+import { EventRecorder, type EventTarget } from '@herald/shared/kube/event-recorder.js';
 import { PoolStatusWriter, type PoolObject } from '../kube/pool-status-writer.js';
 import { ServiceStatusWriter } from '../kube/service-status-writer.js';
 import type { ControllerMetrics } from '../metrics/metrics.js';
@@ -104,7 +104,14 @@ export class Controller {
       afterBatch: () => this.afterBatch(),
       onError: (item, e) => log.error('processing a change failed', { item, reason: e instanceof Error ? (e.stack ?? e.message) : String(e) }),
     });
-    this.events = new EventRecorder({ api: core, instance: o.identity, log, metrics: o.metrics });
+    this.events = new EventRecorder({
+      api: core,
+      component: 'herald-controller',
+      reportingController: 'heraldlb.io/controller',
+      instance: o.identity,
+      log,
+      onResult: (result) => o.metrics.events.inc({ result }),
+    });
     this.statusWriter = new ServiceStatusWriter({
       api: core,
       cached: (key) => this.services.getByKey(key),

@@ -1,11 +1,6 @@
+import type { EventSpec } from '@herald/shared/api/event.js';
 import type { Decision } from '../allocator/index.js';
 import { heraldCondition, type ServiceStatusView } from './service-status.js';
-
-export interface EventSpec {
-  type: 'Normal' | 'Warning';
-  reason: string;
-  message: string;
-}
 
 const list = (ips: readonly string[]): string => ips.join(' and ');
 

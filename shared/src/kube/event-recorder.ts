@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { CoreV1Api } from '@kubernetes/client-node';
-import { apiErrorMessage } from '@herald/shared/kube/errors.js';
-import type { Logger } from '@herald/shared/log/logger.js';
-import type { ControllerMetrics } from '../metrics/metrics.js';
-import type { EventSpec } from '../status/service-events.js';
+import type { EventSpec } from '../api/event.js';
+import type { Logger } from '../log/logger.js';
+import { apiErrorMessage } from './errors.js';
 
-export const EVENT_SOURCE_COMPONENT = 'herald-controller';
-export const REPORTING_CONTROLLER = 'heraldlb.io/controller';
+
+export type EventWriteResult = 'written' | 'failed' | 'dropped';
 
 /** The object an event is about. */
 export interface EventTarget {
@@ -19,10 +18,15 @@ export interface EventTarget {
 
 export interface EventRecorderOptions {
   api: CoreV1Api;
-  /** This replica's name, as reportingInstance. */
+  /** The program, as source.component: herald-controller, herald-speaker. */
+  component: string;
+  /** As reportingComponent: heraldlb.io/controller, heraldlb.io/speaker. */
+  reportingController: string;
+  /** This replica's (or node's) name, as reportingInstance. */
   instance: string;
   log: Logger;
-  metrics: ControllerMetrics;
+  /** Counts each outcome (a metric). */
+  onResult?: (result: EventWriteResult) => void;
   /** Writes in flight at once. */
   concurrency?: number;
   /** Events waiting beyond this are dropped (and counted): events must never hold up allocation. */
@@ -42,7 +46,7 @@ export class EventRecorder {
 
   record(target: EventTarget, spec: EventSpec): void {
     if (this.waiting.length >= (this.o.maxWaiting ?? 20_000)) {
-      this.o.metrics.events.inc({ result: 'dropped' });
+      this.o.onResult?.('dropped');
       return;
     }
     this.waiting.push({ target, spec });
@@ -83,17 +87,17 @@ export class EventRecorder {
           type: spec.type,
           reason: spec.reason,
           message: spec.message,
-          source: { component: EVENT_SOURCE_COMPONENT },
-          reportingComponent: REPORTING_CONTROLLER,
+          source: { component: this.o.component },
+          reportingComponent: this.o.reportingController,
           reportingInstance: this.o.instance,
           firstTimestamp: now,
           lastTimestamp: now,
           count: 1,
         },
       });
-      this.o.metrics.events.inc({ result: 'written' });
+      this.o.onResult?.('written');
     } catch (e) {
-      this.o.metrics.events.inc({ result: 'failed' });
+      this.o.onResult?.('failed');
       this.o.log.warn('could not write an event', {
         reason: apiErrorMessage(e),
         object: `${target.kind} ${target.namespace}/${target.name}`,
