@@ -42,4 +42,6 @@ install -d -o frr -g frr /var/tmp/frr 2>/dev/null || true
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
+# npm ci builds the speaker's addon; a checkout installed before the addon existed builds it here.
+[ -f speaker/native/build/Release/herald_native.node ] || npm rebuild -w @herald/speaker
 npx tsc -b
