@@ -1,4 +1,5 @@
-import { Agent, request, type RequestOptions } from 'node:https';
+import { request as httpRequest } from 'node:http';
+import { Agent, request as httpsRequest, type RequestOptions } from 'node:https';
 import {
   createConfiguration,
   ServerConfiguration,
@@ -62,16 +63,21 @@ export function makeApiClient<T extends ApiType>(kubeConfig: KubeConfig, apiClie
  * clients copy every item of a list into their model classes while the response text and the
  * parsed JSON are still held: at 10,000 Services that copy made the list the process's peak of
  * memory. The cache needs only the JSON (watch events deliver nothing else), so nothing is copied.
- * Failures carry `code` (the HTTP status) and `body`, as client-node's errors do.
+ * Failures carry `code` (the HTTP status) and `body`, as client-node's errors do. Without an agent
+ * (plain HTTP, proxies: see keepAliveAgent) Node's global agents are used.
  */
-export async function listPlain<T extends KubernetesObject>(kubeConfig: KubeConfig, agent: Agent, path: string): Promise<KubernetesListObject<T>> {
+export async function listPlain<T extends KubernetesObject>(kubeConfig: KubeConfig, agent: Agent | undefined, path: string): Promise<KubernetesListObject<T>> {
   const cluster = kubeConfig.getCurrentCluster();
   if (cluster === null) throw new Error('the kubeconfig names no current cluster');
   const opts: RequestOptions = {};
   await kubeConfig.applyToHTTPSOptions(opts);
   const url = new URL(path, cluster.server);
   const { status, text } = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-    const req = request(url, { method: 'GET', agent, headers: { ...opts.headers, Accept: 'application/json' } }, (res) => {
+    const request = url.protocol === 'http:' ? httpRequest : httpsRequest;
+    const headers = { ...opts.headers, Accept: 'application/json' };
+    // Without an agent of ours, TLS material goes on the request itself.
+    const options: RequestOptions = agent ? { method: 'GET', agent, headers } : { ...opts, method: 'GET', headers };
+    const req = request(url, options, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('error', reject);

@@ -1,0 +1,65 @@
+import { expect } from 'chai';
+import { type Flags, parseFlags } from './flags.js';
+
+function flags(argv: string[], nodeName?: string): Flags {
+  const r = parseFlags(argv, { nodeName });
+  if (!r.ok) throw new Error(`expected ${argv.join(' ')} to parse: ${r.error}`);
+  return r.flags;
+}
+
+function error(argv: string[], nodeName?: string): string {
+  const r = parseFlags(argv, { nodeName });
+  if (r.ok) throw new Error(`expected ${argv.join(' ')} to be refused`);
+  return r.error;
+}
+
+describe('speaker command line', () => {
+  it('takes the node name from NODE_NAME and defaults the rest', () => {
+    expect(flags([], 'worker-1')).to.deep.equal({
+      kubeconfig: undefined,
+      namespace: 'herald-system',
+      lbClass: 'heraldlb.io/herald',
+      defaultClass: true,
+      logLevel: 'info',
+      metricsAddr: { host: '0.0.0.0', port: 7473 },
+      help: false,
+      nodeName: 'worker-1',
+      listenPort: 179,
+      gracefulShutdownDelayMs: 5000,
+    });
+  });
+
+  it('prefers --node-name over NODE_NAME', () => {
+    expect(flags(['--node-name', 'worker-2'], 'worker-1').nodeName).to.equal('worker-2');
+  });
+
+  it('accepts a listen port of 0 (accept no connections) and a zero shutdown delay', () => {
+    const f = flags(['--node-name=n1', '--listen-port=0', '--graceful-shutdown-delay=0s']);
+    expect(f.listenPort).to.equal(0);
+    expect(f.gracefulShutdownDelayMs).to.equal(0);
+  });
+
+  it('reads the shutdown delay as a duration', () => {
+    expect(flags(['--node-name=n1', '--graceful-shutdown-delay', '1500ms']).gracefulShutdownDelayMs).to.equal(1500);
+  });
+
+  it('prints help without a node name', () => {
+    expect(flags(['--help']).help).to.equal(true);
+  });
+
+  const refused: [argv: string[], message: RegExp][] = [
+    [[], /--node-name \(or NODE_NAME\) must name the Node/],
+    [['--node-name', 'Worker_1'], /--node-name must be a Node name/],
+    [['--node-name=n1', '--listen-port', '70000'], /--listen-port must be a TCP port 0..65535/],
+    [['--node-name=n1', '--listen-port', 'bgp'], /--listen-port must be a TCP port/],
+    [['--node-name=n1', '--graceful-shutdown-delay', 'soon'], /--graceful-shutdown-delay/],
+    [['--node-name=n1', '--log-level', 'loud'], /--log-level must be error, warn, info or debug/],
+    [['--node-name=n1', '--metrics-addr', 'nowhere'], /--metrics-addr must be host:port/],
+    [['--node-name=n1', '--bogus'], /bogus/],
+  ];
+  for (const [argv, message] of refused) {
+    it(`refuses ${argv.join(' ') || 'no node name'}`, () => {
+      expect(error(argv)).to.match(message);
+    });
+  }
+});

@@ -1,0 +1,73 @@
+import {
+  COMMON_BOOLEAN_FLAGS,
+  type CommonFlags,
+  DNS_SUBDOMAIN,
+  commonOptions,
+  commonUsage,
+  durationMs,
+  normaliseBooleans,
+  parseStrict,
+  readCommonFlags,
+} from '@herald/shared/cli/flags.js';
+
+export interface Flags extends CommonFlags {
+  /** The Node this speaker runs on: what it announces and which peers it opens are decided for it. */
+  nodeName: string;
+  /** TCP port to accept BGP connections on (collisions, passive peers); 0 accepts none. */
+  listenPort: number;
+  /** How long routes carry GRACEFUL_SHUTDOWN (RFC 8326) before the sessions close on SIGTERM. */
+  gracefulShutdownDelayMs: number;
+}
+
+/** What flags default to from the environment, passed in so parsing stays pure. */
+export interface FlagEnvironment {
+  /** NODE_NAME, as a DaemonSet sets it from the downward API (spec.nodeName). */
+  nodeName?: string | undefined;
+}
+
+export type FlagsResult = { ok: true; flags: Flags } | { ok: false; error: string };
+
+const METRICS_ADDR = '0.0.0.0:7473';
+
+export const USAGE = `Usage: herald-speaker [flags]
+
+${commonUsage(METRICS_ADDR)}  --node-name NAME        the Node this speaker runs on (default: NODE_NAME)
+  --listen-port PORT      accept BGP connections on this TCP port, 0 for none (default 179)
+  --graceful-shutdown-delay DUR
+                          on SIGTERM, announce with the GRACEFUL_SHUTDOWN community for this long
+                          before closing the sessions (default 5s; 0s closes at once)
+  --help                  print this and exit
+`;
+
+/** Reads and checks the command line. Every error names the flag and says what it accepts. */
+export function parseFlags(argv: readonly string[], env: FlagEnvironment): FlagsResult {
+  const normalised = normaliseBooleans(argv, COMMON_BOOLEAN_FLAGS);
+  if (normalised.error) return { ok: false, error: normalised.error };
+  const values = parseStrict(normalised.args, {
+    ...commonOptions(METRICS_ADDR),
+    'node-name': { type: 'string' },
+    'listen-port': { type: 'string', default: '179' },
+    'graceful-shutdown-delay': { type: 'string', default: '5s' },
+  });
+  if (typeof values === 'string') return { ok: false, error: values };
+  const common = readCommonFlags(values);
+  if (typeof common === 'string') return { ok: false, error: common };
+  if (common.help) return { ok: true, flags: { ...common, nodeName: '', listenPort: 0, gracefulShutdownDelayMs: 0 } };
+
+  const nodeName = (values['node-name'] as string | undefined) ?? env.nodeName ?? '';
+  if (nodeName === '') return { ok: false, error: '--node-name (or NODE_NAME) must name the Node this speaker runs on' };
+  if (!DNS_SUBDOMAIN.test(nodeName) || nodeName.length > 253) return { ok: false, error: `--node-name must be a Node name (a DNS subdomain), not ${JSON.stringify(nodeName)}` };
+
+  const portText = values['listen-port'] as string;
+  const listenPort = /^[0-9]{1,5}$/.test(portText) ? Number(portText) : NaN;
+  if (!(listenPort >= 0 && listenPort <= 65535)) return { ok: false, error: `--listen-port must be a TCP port 0..65535 (0: accept no connections), not ${JSON.stringify(portText)}` };
+
+  const delayText = values['graceful-shutdown-delay'] as string;
+  let gracefulShutdownDelayMs = 0;
+  if (!/^0+[a-z]*$/.test(delayText)) {
+    const delay = durationMs('graceful-shutdown-delay', delayText);
+    if (typeof delay === 'string') return { ok: false, error: delay };
+    gracefulShutdownDelayMs = delay;
+  }
+  return { ok: true, flags: { ...common, nodeName, listenPort, gracefulShutdownDelayMs } };
+}
