@@ -11,6 +11,7 @@
 #include <optional>
 #include <string>
 
+#include "args.h"
 #include "async_connect.h"
 #include "errno_error.h"
 #include "inet_address.h"
@@ -18,9 +19,6 @@
 namespace herald {
 
 namespace {
-
-// Arguments are checked again here although the TypeScript wrapper checks them with friendlier
-// messages: a wrong call must not reach the kernel with a truncated key or a garbage address.
 
 int FamilyArg(const Napi::CallbackInfo& info, size_t index) {
   const Napi::Value value = info[index];
@@ -42,12 +40,6 @@ uint32_t IntegerArg(const Napi::CallbackInfo& info, size_t index, const char* na
   }
   throw Napi::TypeError::New(info.Env(), std::string(name) + ": must be a whole number from " +
                                              std::to_string(min) + " to " + std::to_string(max));
-}
-
-std::string StringArg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  const Napi::Value value = info[index];
-  if (!value.IsString()) throw Napi::TypeError::New(info.Env(), std::string(name) + ": must be a string");
-  return value.As<Napi::String>().Utf8Value();
 }
 
 std::optional<std::string> OptionalStringArg(const Napi::CallbackInfo& info, size_t index,

@@ -107,6 +107,11 @@ export interface PathAttributes {
   readonly med?: number;
   readonly localPref?: number;
   readonly atomicAggregate?: boolean;
+  /**
+   * AGGREGATOR: the AS (4-octet, merged with AS4_AGGREGATOR on 2-octet sessions) and BGP
+   * identifier of the speaker that formed the aggregate.
+   */
+  readonly aggregator?: { readonly asn: number; readonly address: number };
   /** RFC 1997 communities as 32-bit numbers (high 16 bits << 16 | low 16 bits). */
   readonly communities?: readonly number[];
   readonly extendedCommunities?: readonly ExtendedCommunity[];
@@ -182,4 +187,6 @@ export const ERROR_CODE = {
   finiteStateMachine: 5,
   cease: 6,
   routeRefresh: 7,
+  /** RFC 9687. */
+  sendHoldTimerExpired: 8,
 } as const;

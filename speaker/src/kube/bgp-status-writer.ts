@@ -50,7 +50,7 @@ interface StatusObject {
  */
 export class BgpStatusWriter {
   /** What the API holds for this node, as far as this process knows. */
-  private readonly held = new Map<ServiceKey, readonly string[]>();
+  private readonly holding = new Map<ServiceKey, readonly string[]>();
   private desired = new Map<ServiceKey, readonly string[]>();
   private running: Promise<void> | undefined;
   private again = false;
@@ -64,6 +64,22 @@ export class BgpStatusWriter {
   set(desired: ReadonlyMap<ServiceKey, readonly string[]>): void {
     this.desired = new Map(desired);
     this.kick();
+  }
+
+  /**
+   * The Services this node held a ServiceBGPStatus for before this process started (it announced
+   * them then), read once; empty when the API cannot be asked now.
+   */
+  async held(): Promise<Set<ServiceKey>> {
+    if (!this.loaded) {
+      try {
+        await this.load();
+        this.loaded = true;
+      } catch (e) {
+        this.o.log.warn('could not list this node\'s ServiceBGPStatus objects', { node: this.o.nodeName, reason: apiErrorMessage(e) });
+      }
+    }
+    return new Set(this.holding.keys());
   }
 
   /** Resolves when no write is pending (tests, shutdown). */
@@ -105,10 +121,10 @@ export class BgpStatusWriter {
     }
     for (const [service, peers] of [...this.desired]) {
       if (this.stopped) return;
-      if (samePeers(this.held.get(service), peers)) continue;
+      if (samePeers(this.holding.get(service), peers)) continue;
       failed = !(await this.attempt(service, 'write', () => this.write(service, peers))) || failed;
     }
-    for (const service of [...this.held.keys()]) {
+    for (const service of [...this.holding.keys()]) {
       if (this.stopped) return;
       if (this.desired.has(service)) continue;
       failed = !(await this.attempt(service, 'delete', () => this.remove(service))) || failed;
@@ -145,7 +161,7 @@ export class BgpStatusWriter {
       const ns = item.status?.serviceNamespace ?? item.metadata?.labels?.[LABEL_SERVICE_NAMESPACE];
       const name = item.status?.serviceName ?? item.metadata?.labels?.[LABEL_SERVICE_NAME];
       if (ns === undefined || name === undefined) continue;
-      this.held.set(`${ns}/${name}`, item.status?.peers ?? []);
+      this.holding.set(`${ns}/${name}`, item.status?.peers ?? []);
     }
   }
 
@@ -153,7 +169,7 @@ export class BgpStatusWriter {
     const [namespace = '', name = ''] = service.split('/');
     const objectName = statusName('bgp', this.o.nodeName, service);
     const status: ServiceBGPStatusStatus = { node: this.o.nodeName, serviceName: name, serviceNamespace: namespace, peers: [...peers] };
-    if (!this.held.has(service)) {
+    if (!this.holding.has(service)) {
       try {
         await this.o.api.createNamespacedCustomObject({
           group: GROUP,
@@ -184,7 +200,7 @@ export class BgpStatusWriter {
       name: objectName,
       body: [{ op: 'add', path: '/status', value: status }],
     });
-    this.held.set(service, [...peers]);
+    this.holding.set(service, [...peers]);
   }
 
   private async remove(service: ServiceKey): Promise<void> {
@@ -199,6 +215,6 @@ export class BgpStatusWriter {
     } catch (e) {
       if (apiErrorCode(e) !== 404) throw e;
     }
-    this.held.delete(service);
+    this.holding.delete(service);
   }
 }

@@ -15,7 +15,7 @@ export interface SourcesOptions {
   /** Herald's namespace: configuration objects and password Secrets are read from it. */
   namespace: string;
   log: Logger;
-  onChange: (kind: SourceKind, obj: KubernetesObject, old?: KubernetesObject) => void;
+  onChange: (kind: SourceKind, obj: KubernetesObject, deleted: boolean) => void;
 }
 
 const CONFIG_KINDS = ['IPAddressPool', 'L2Advertisement', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community'] as const;
@@ -68,9 +68,9 @@ export class Sources {
         transform,
       });
       const handlers: InformerHandlers<KubernetesObject> = {
-        add: (obj) => o.onChange(kind, obj),
-        update: (obj, old) => o.onChange(kind, obj, old),
-        delete: (obj) => o.onChange(kind, obj),
+        add: (obj) => o.onChange(kind, obj, false),
+        update: (obj) => o.onChange(kind, obj, false),
+        delete: (obj) => o.onChange(kind, obj, true),
       };
       informer.on(handlers);
       return informer;

@@ -20,8 +20,36 @@ export interface TcpMd5Native {
   readonly maxKeyLength: number;
 }
 
+/** What speaker/native/src/packet_socket.cc's open() returns: one AF_PACKET socket bound to an interface. */
+export interface PacketSocketNative {
+  readonly ifindex: number;
+  /** The whole frame, Ethernet header first; throws an Error with code, errno, syscall. */
+  send(frame: Buffer): void;
+  /** Joins a link-layer multicast group (6 bytes); counted per socket, so each add wants a drop. */
+  addMembership(mac: Buffer): void;
+  dropMembership(mac: Buffer): void;
+  /** Stops delivery and closes the fd at once; closing again does nothing. */
+  close(): void;
+}
+
+/** What speaker/native/src/packet_socket.cc exports. */
+export interface PacketNative {
+  /**
+   * A socket receiving ARP and ICMPv6 Neighbor Solicitations and Advertisements on the interface,
+   * through the event loop. `packetType` is the kernel's PACKET_HOST (0), PACKET_BROADCAST (1),
+   * PACKET_MULTICAST (2) or PACKET_OTHERHOST (3); frames this host sent never arrive. Throws an
+   * Error with code, errno and syscall: ENODEV from if_nametoindex, EPERM from socket.
+   */
+  open(
+    interfaceName: string,
+    onFrame: (frame: Buffer, ifindex: number, packetType: number) => void,
+    onError: (error: NodeJS.ErrnoException) => void,
+  ): PacketSocketNative;
+}
+
 export interface HeraldNative {
   readonly tcpMd5: TcpMd5Native;
+  readonly packet: PacketNative;
 }
 
 /** Where node-gyp puts the addon: speaker/native/build/Release, seen from speaker/dist/native. */

@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync, readdirSync, readlinkSync } from 'node:fs';
 import net from 'node:net';
-import { promisify } from 'node:util';
 import { heraldNative, loadHeraldNative } from './addon.js';
 import { connectWithMd5, md5Key, setMd5Key, TCP_MD5SIG_MAXKEYLEN, type Md5ConnectOptions } from './tcp-md5.js';
+import { LinkedNamespaces } from './test-namespaces.js';
 
 const PASSWORD = 'herald-test-key';
 
@@ -344,67 +342,6 @@ describe('TCP-MD5 input checks', () => {
   });
 });
 
-const run = promisify(execFile);
-
-/**
- * Two network namespaces joined by a veth pair: `server` holds 198.19.254.1 and fd68:6d35::1,
- * `client` holds .2 and .3 and fd68:6d35::2. Names carry a per-run prefix, so that removal by name
- * finds them also after a failed run. Nothing in them reaches any other network.
- */
-class NamespacePair {
-  readonly prefix = `hm${randomBytes(3).toString('hex')}`;
-  readonly server = `${this.prefix}-srv`;
-  readonly client = `${this.prefix}-cli`;
-  private readonly children: ChildProcess[] = [];
-  private readonly removeOnExit = (): void => this.remove();
-
-  create(): void {
-    process.on('exit', this.removeOnExit);
-    const ip = (...args: string[]): void => void execFileSync('ip', args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    ip('netns', 'add', this.server);
-    ip('netns', 'add', this.client);
-    ip('link', 'add', 'veth0', 'netns', this.server, 'type', 'veth', 'peer', 'name', 'veth0', 'netns', this.client);
-    const addresses: [string, string[]][] = [
-      [this.server, ['198.19.254.1/24', 'fd68:6d35::1/64']],
-      [this.client, ['198.19.254.2/24', '198.19.254.3/24', 'fd68:6d35::2/64']],
-    ];
-    for (const [ns, cidrs] of addresses) {
-      for (const cidr of cidrs) ip('-n', ns, 'addr', 'add', cidr, 'dev', 'veth0', ...(cidr.includes(':') ? ['nodad'] : []));
-      ip('-n', ns, 'link', 'set', 'lo', 'up');
-      ip('-n', ns, 'link', 'set', 'veth0', 'up');
-    }
-  }
-
-  /** Starts `node -e script` inside a namespace; the caller may wait for it or leave it to remove(). */
-  spawnNode(ns: string, script: string, env: Record<string, string>): ChildProcess {
-    const child = spawn('ip', ['netns', 'exec', ns, process.execPath, '--input-type=module', '-e', script], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.children.push(child);
-    return child;
-  }
-
-  async netstat(ns: string): Promise<string> {
-    return (await run('ip', ['netns', 'exec', ns, 'cat', '/proc/net/netstat'])).stdout;
-  }
-
-  /** Kills what runs in the namespaces and deletes them; synchronous so that it also runs on exit. */
-  remove(): void {
-    for (const child of this.children.splice(0)) child.kill('SIGKILL');
-    for (const ns of [this.server, this.client]) {
-      try {
-        const pids = execFileSync('ip', ['netns', 'pids', ns], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-        for (const pid of pids.split('\n').filter(Boolean)) process.kill(Number(pid), 'SIGKILL');
-        execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' });
-      } catch {
-        // Never created, or already gone.
-      }
-    }
-    process.off('exit', this.removeOnExit);
-  }
-}
-
 const MODULE_URL = new URL('./tcp-md5.js', import.meta.url).href;
 
 /** Listens on [::]:179 (both families) and answers each connection's first chunk in capitals. */
@@ -446,7 +383,11 @@ interface ClientOutcome {
 }
 
 describe('TCP-MD5 between two network namespaces @lab', () => {
-  const pair = new NamespacePair();
+  /** server holds 198.19.254.1 and fd68:6d35::1, client .2, .3 and fd68:6d35::2. */
+  const pair = new LinkedNamespaces('hm', {
+    srv: { addresses: ['198.19.254.1/24', 'fd68:6d35::1/64'] },
+    cli: { addresses: ['198.19.254.2/24', '198.19.254.3/24', 'fd68:6d35::2/64'] },
+  });
   const serverKeys = [
     { peer: '198.19.254.2', family: 4, password: PASSWORD },
     { peer: 'fd68:6d35::2', family: 6, password: PASSWORD },
@@ -454,7 +395,7 @@ describe('TCP-MD5 between two network namespaces @lab', () => {
 
   before(async () => {
     pair.create();
-    const server = pair.spawnNode(pair.server, SERVER_SCRIPT, {
+    const server = pair.spawnNode(pair.names.srv, SERVER_SCRIPT, {
       TCP_MD5_MODULE: MODULE_URL,
       TCP_MD5_KEYS: JSON.stringify(serverKeys),
     });
@@ -462,7 +403,7 @@ describe('TCP-MD5 between two network namespaces @lab', () => {
     server.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const listening = new Promise<void>((resolve, reject) => {
       server.stdout?.on('data', (chunk: Buffer) => chunk.toString().includes('listening') && resolve());
-      server.once('exit', (code) => reject(new Error(`server in ${pair.server} exited with ${code}: ${stderr}`)));
+      server.once('exit', (code) => reject(new Error(`server in ${pair.names.srv} exited with ${code}: ${stderr}`)));
     });
     await listening;
   });
@@ -471,7 +412,7 @@ describe('TCP-MD5 between two network namespaces @lab', () => {
 
   async function client(options: Partial<Md5ConnectOptions>): Promise<ClientOutcome> {
     const full = { host: '198.19.254.1', port: 179, family: 4, password: PASSWORD, timeoutMs: 2000, ...options };
-    const child = pair.spawnNode(pair.client, CLIENT_SCRIPT, {
+    const child = pair.spawnNode(pair.names.cli, CLIENT_SCRIPT, {
       TCP_MD5_MODULE: MODULE_URL,
       TCP_MD5_OPTIONS: JSON.stringify(full),
     });
@@ -480,7 +421,7 @@ describe('TCP-MD5 between two network namespaces @lab', () => {
     child.stdout?.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const [code] = (await once(child, 'exit')) as [number | null];
-    if (code !== 0) throw new Error(`client in ${pair.client} exited with ${code}: ${stderr}`);
+    if (code !== 0) throw new Error(`client in ${pair.names.cli} exited with ${code}: ${stderr}`);
     return JSON.parse(stdout) as ClientOutcome;
   }
 
@@ -493,19 +434,19 @@ describe('TCP-MD5 between two network namespaces @lab', () => {
   });
 
   it('does not connect over IPv6 with a different key, and the server side counts a TCPMD5Failure', async () => {
-    const before = counter(await pair.netstat(pair.server), 'TCPMD5Failure');
+    const before = counter(await pair.exec(pair.names.srv, 'cat', '/proc/net/netstat'), 'TCPMD5Failure');
     const outcome = await client({ host: 'fd68:6d35::1', family: 6, password: 'not the key', timeoutMs: 1000 });
     expect(outcome.ok).to.equal(false);
     expect(outcome.code).to.equal('ETIMEDOUT');
     expect(outcome.message).to.contain('TCP-MD5 connect to [fd68:6d35::1]:179: not established within 1000 ms');
-    expect(counter(await pair.netstat(pair.server), 'TCPMD5Failure')).to.be.greaterThan(before);
+    expect(counter(await pair.exec(pair.names.srv, 'cat', '/proc/net/netstat'), 'TCPMD5Failure')).to.be.greaterThan(before);
   });
 
   it('does not let in a signed connection from an address the server holds no key for', async () => {
-    const before = counter(await pair.netstat(pair.server), 'TCPMD5Unexpected');
+    const before = counter(await pair.exec(pair.names.srv, 'cat', '/proc/net/netstat'), 'TCPMD5Unexpected');
     const outcome = await client({ localAddress: '198.19.254.3', timeoutMs: 1000 });
     expect(outcome.code).to.equal('ETIMEDOUT');
-    expect(counter(await pair.netstat(pair.server), 'TCPMD5Unexpected')).to.be.greaterThan(before);
+    expect(counter(await pair.exec(pair.names.srv, 'cat', '/proc/net/netstat'), 'TCPMD5Unexpected')).to.be.greaterThan(before);
   });
 
   it('fails at once with ENETUNREACH when no route leads to the peer', async () => {
