@@ -14,6 +14,12 @@ export interface TestCluster {
   kind: 'lab' | 'real';
   kubeConfig: KubeConfig;
   kubeconfigPath: string;
+  /**
+   * A kubeconfig that reaches the API at `host`, one of the addresses given to openTestCluster's
+   * `listen` (a lab's hostAddress, for programs in the lab's namespaces). A real cluster has one
+   * kubeconfig for every caller.
+   */
+  kubeconfigPathFor(host: string): string;
   /** A namespace of this run's own for Services; deleted on close. */
   namespace: string;
   /** Where Herald's own resources live. */
@@ -28,14 +34,19 @@ export function runSuffix(): string {
   return randomBytes(3).toString('hex');
 }
 
-export async function openTestCluster(): Promise<TestCluster> {
-  const external = process.env.HERALD_KUBECONFIG;
-  return external ? openRealCluster(external) : openLabCluster();
+export interface TestClusterOptions {
+  /** More addresses for the lab API server to listen on besides 127.0.0.1, e.g. a lab's hostAddress. */
+  listen?: string[];
 }
 
-async function openLabCluster(): Promise<TestCluster> {
+export async function openTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
+  const external = process.env.HERALD_KUBECONFIG;
+  return external ? openRealCluster(external) : openLabCluster(opts.listen ?? []);
+}
+
+async function openLabCluster(extraListen: string[]): Promise<TestCluster> {
   const workDir = await mkdtemp(join(tmpdir(), 'herald-api-'));
-  const server = await startApiServer({ listen: ['127.0.0.1'], port: 0, crdsDir: CRDS_DIR, workDir });
+  const server = await startApiServer({ listen: ['127.0.0.1', ...extraListen], port: 0, crdsDir: CRDS_DIR, workDir });
   const kubeconfigPath = server.kubeconfigPath('127.0.0.1');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
@@ -44,6 +55,7 @@ async function openLabCluster(): Promise<TestCluster> {
     kind: 'lab',
     kubeConfig,
     kubeconfigPath,
+    kubeconfigPathFor: (host) => server.kubeconfigPath(host),
     namespace,
     heraldNamespace: DEFAULT_NAMESPACE,
     close: async () => {
@@ -61,6 +73,7 @@ async function openRealCluster(kubeconfigPath: string): Promise<TestCluster> {
     kind: 'real',
     kubeConfig,
     kubeconfigPath,
+    kubeconfigPathFor: () => kubeconfigPath,
     namespace,
     heraldNamespace: process.env.HERALD_NAMESPACE ?? DEFAULT_NAMESPACE,
     close: async () => {

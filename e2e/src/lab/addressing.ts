@@ -90,7 +90,7 @@ export function segmentCollides(segment: Segment, routes: readonly string[]): bo
   });
 }
 
-interface Cidr {
+export interface Cidr {
   family: 4 | 6;
   value: bigint;
   length: number;

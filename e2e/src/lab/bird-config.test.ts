@@ -31,6 +31,10 @@ describe('BIRD configuration for the lab router', () => {
     expect(birdProtocolName('node7', 'ipv6')).to.equal('node7_v6');
   });
 
+  it("keeps a restarting node's routes (graceful restart) on every session", () => {
+    expect(birdConfig(input)).to.include('template bgp lab_node {').and.to.include('  graceful restart on;\n');
+  });
+
   it('merges equal paths into multipath kernel routes in both families', () => {
     const conf = birdConfig(input);
     expect(conf.match(/merge paths on limit 32;/g)).to.have.length(2);

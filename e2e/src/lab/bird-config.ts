@@ -45,6 +45,8 @@ export function birdConfig(input: BirdConfigInput): string {
     `  connect delay time ${BIRD_CONNECT_SEC};`,
     `  connect retry time ${BIRD_CONNECT_SEC};`,
     `  error wait time ${BIRD_ERROR_WAIT};`,
+    // Keep a restarting node's routes (stale, still forwarding) until it re-announces them.
+    '  graceful restart on;',
     '}',
     '',
   );

@@ -8,10 +8,11 @@ import { cleanLeftovers, describeLeftovers } from './cleanup.js';
 import { createLab, type LabDescription } from './lab.js';
 import { labPrefixOf } from './names.js';
 import { listNetns } from './procs.js';
+import { isRouterKind, ROUTER_KINDS } from './router-config.js';
 import { listRunDirs, ownerAlive, readOwner, runDirOf } from './rundir.js';
 
 const USAGE = `usage:
-  herald-lab up [--nodes 3] [--router frr|bird] [--prefix hlXXXXXX]
+  herald-lab up [--nodes 3] [--router frr|bird|gobgp] [--prefix hlXXXXXX]
                    build a lab, print it as JSON, keep it until Ctrl-C, then remove it
   herald-lab list  labs on this machine and whether their owner still runs
   herald-lab clean remove every lab whose owner is gone (namespaces, links, processes, files)`;
@@ -50,7 +51,7 @@ async function up(args: string[]): Promise<number> {
     strict: true,
   });
   const router = values.router;
-  if (router !== 'frr' && router !== 'bird') throw new Error(`--router ${router}: use frr or bird`);
+  if (!isRouterKind(router)) throw new Error(`--router ${router}: use ${ROUTER_KINDS.join(', ')}`);
   const nodes = Number(values.nodes);
   const started = Date.now();
   const lab = await createLab({ nodes, router, ...(values.prefix ? { prefix: values.prefix } : {}) });

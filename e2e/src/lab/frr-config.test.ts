@@ -31,6 +31,13 @@ describe('FRR configuration for the lab router', () => {
     expect(v4).not.to.include('fd2a:18::11');
   });
 
+  it("keeps a restarting node's routes (graceful restart) and lets weighted ECMP follow link bandwidth by default", () => {
+    const { bgpd } = frrConfigs(setup([node1v4]));
+    expect(bgpd.split('\n')).to.include(' bgp graceful-restart');
+    // FRR honours the link bandwidth community unless told otherwise: the lab never says `bgp bestpath bandwidth`.
+    expect(bgpd).not.to.include('bestpath bandwidth');
+  });
+
   it('sends nothing back to the nodes', () => {
     const { bgpd } = frrConfigs(setup([node1v4]));
     expect(bgpd).to.include(`route-map ${FRR_EXPORT_NONE} deny 10`);

@@ -37,6 +37,8 @@ function bgpdBody(setup: RouterSetup): string[] {
     ' no bgp default ipv4-unicast',
     ' no bgp network import-check',
     ' bgp log-neighbor-changes',
+    // Keep a restarting node's routes (stale, still forwarding) until it re-announces them.
+    ' bgp graceful-restart',
     ` coalesce-time ${FRR_COALESCE_MS}`,
   ];
   for (const peer of setup.peers) out.push(...neighborLines(peer));

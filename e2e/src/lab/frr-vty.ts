@@ -6,6 +6,18 @@ import { join } from 'node:path';
 
 export type FrrDaemon = 'zebra' | 'bgpd' | 'bfdd';
 
+/** The daemon answered with a status other than success; `output` is what it printed. */
+export class FrrCommandError extends Error {
+  override name = 'FrrCommandError';
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly output: string,
+  ) {
+    super(message);
+  }
+}
+
 /**
  * Sends one command (the socket starts in view mode: show commands only) and resolves to its
  * output. The daemon ends each answer with three NUL bytes and a status byte, 0 for success.
@@ -32,7 +44,7 @@ export function frrVty(vtySocketDir: string, daemon: FrrDaemon, command: string,
         const text = all.subarray(0, all.length - 4).toString('utf8');
         const status = tail[3];
         if (status === 0) resolve(text);
-        else reject(new Error(`FRR ${daemon} (${path}) "${command}": status ${status}: ${text.trim().slice(0, 500)}`));
+        else reject(new FrrCommandError(`FRR ${daemon} (${path}) "${command}": status ${status}: ${text.trim().slice(0, 500)}`, status ?? -1, text));
       }
     });
     socket.on('end', () => fail('closed before the end of the answer'));

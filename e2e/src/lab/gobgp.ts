@@ -3,8 +3,9 @@
 
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { goBgpToml, type GoBgpNeighbor } from './gobgp-config.js';
+import { GOBGP_API_PORT, goBgpToml, type GoBgpNeighbor } from './gobgp-config.js';
 import type { Lab, LabHost, LabProcess } from './lab.js';
+import { parseGoBgpNeighbors } from './parse-gobgp.js';
 import { listeningTcpPorts } from './procs.js';
 import { familyOf } from './router-state.js';
 import { WaitAborted, waitFor } from './wait.js';
@@ -18,6 +19,10 @@ export interface GoBgpOptions {
   ipv6?: boolean;
   /** Extra name part for the log and config file, when one node runs GoBGP more than once. */
   tag?: string;
+  /** Advertise graceful restart (RFC 4724) with this restart time, so the router keeps the routes while gobgpd restarts. */
+  gracefulRestartSec?: number;
+  /** Configure the sessions without starting them (`enable()` starts them), to load routes first. */
+  adminDown?: boolean;
 }
 
 export interface RouteAttributes {
@@ -28,10 +33,16 @@ export interface RouteAttributes {
   med?: number;
   localPref?: number;
   nextHop?: string;
+  /**
+   * Link bandwidth extended community (bytes per second; 125000 is 1 Mbit/s), attached by an
+   * export policy, once per prefix: gobgp's CLI cannot put extended communities on a route.
+   */
+  linkBandwidth?: number;
 }
 
 export interface GoBgp {
   node: LabHost;
+  asn: number;
   apiPort: number;
   process: LabProcess;
   /** Runs the gobgp CLI against this instance; resolves to its stdout. */
@@ -39,23 +50,30 @@ export interface GoBgp {
   /** Announces a prefix with ORIGIN IGP, as other speakers do, so the router can form ECMP with them. */
   announce(prefix: string, attrs?: RouteAttributes): Promise<void>;
   withdraw(prefix: string): Promise<void>;
-  /** Session state per router address ("established", "active", ... as gobgp reports it). */
+  /** Session state per router address ("Established", "Active", ... as FRR names them). */
   sessionStates(): Promise<Map<string, string>>;
   waitEstablished(timeoutMs?: number): Promise<void>;
+  /** Starts sessions configured with `adminDown`. */
+  enable(): Promise<void>;
   stop(): Promise<void>;
 }
+
+/** The export policy that carries link bandwidth statements. */
+const LB_POLICY = 'lab-export';
 
 export async function startGoBgp(lab: Lab, node: LabHost, opts: GoBgpOptions = {}): Promise<GoBgp> {
   const index = lab.nodes.findIndex((n) => n.netns === node.netns);
   const peer = lab.nodePeers[index];
   if (index < 0 || !peer) throw new Error(`GoBGP: ${node.name} (${node.netns}) is not a node of lab ${lab.prefix}`);
-  const apiPort = opts.apiPort ?? 50051;
+  const apiPort = opts.apiPort ?? GOBGP_API_PORT;
   const ipv6 = opts.ipv6 ?? lab.ipv6Sessions;
   const common: Omit<GoBgpNeighbor, 'address' | 'family'> = {
     asn: lab.routerAsn,
     ...(peer.password !== undefined ? { password: peer.password } : {}),
     ...(peer.holdSec !== undefined ? { holdSec: peer.holdSec } : {}),
     ...(peer.keepaliveSec !== undefined ? { keepaliveSec: peer.keepaliveSec } : {}),
+    ...(opts.gracefulRestartSec !== undefined ? { gracefulRestart: { restartTimeSec: opts.gracefulRestartSec } } : {}),
+    ...(opts.adminDown ? { adminDown: true } : {}),
   };
   const neighbors: GoBgpNeighbor[] = [
     { ...common, address: lab.router.ipv4, family: 'ipv4' },
@@ -63,7 +81,8 @@ export async function startGoBgp(lab: Lab, node: LabHost, opts: GoBgpOptions = {
   ];
   const name = `gobgpd-${node.name}${opts.tag ? `-${opts.tag}` : ''}`;
   const configFile = join(lab.runDir, `${name}.toml`);
-  writeFileSync(configFile, goBgpToml({ asn: opts.asn ?? peer.asn, routerId: node.ipv4, neighbors }));
+  const asn = opts.asn ?? peer.asn;
+  writeFileSync(configFile, goBgpToml({ asn, routerId: node.ipv4, neighbors }));
   const api = `127.0.0.1:${apiPort}`;
   const proc = lab.spawn(node, ['gobgpd', '-f', configFile, '--api-hosts', api, '--pprof-disable', '--log-plain'], { name });
   const cli = (args: readonly string[]): Promise<string> =>
@@ -81,20 +100,40 @@ export async function startGoBgp(lab: Lab, node: LabHost, opts: GoBgpOptions = {
     { what: `gobgpd on ${node.name} to answer on ${api}`, intervalMs: 20 },
   );
 
-  const sessionStates = async (): Promise<Map<string, string>> => {
-    const peers = JSON.parse(await cli(['-j', 'neighbor'])) as Array<{
-      conf?: { neighbor_address?: string };
-      state?: { session_state?: number | string };
-    }>;
-    return new Map(peers.map((p) => [p.conf?.neighbor_address ?? '', sessionStateName(p.state?.session_state)]));
+  const sessionStates = async (): Promise<Map<string, string>> =>
+    new Map(parseGoBgpNeighbors(await cli(['-j', 'neighbor'])).map((n) => [n.address, n.state]));
+  const linkBandwidths = new Map<string, number>();
+  // Statements are numbered and the policy attached once: one attachment at a time.
+  let attaching = Promise.resolve();
+  const attachLinkBandwidth = (prefix: string, bandwidth: number): Promise<void> => {
+    const next = attaching.then(async () => {
+      const known = linkBandwidths.get(prefix);
+      if (known === bandwidth) return;
+      if (known !== undefined) {
+        throw new Error(`GoBGP on ${node.name}: ${prefix} already carries link bandwidth ${known}; the lab sets it once per prefix`);
+      }
+      const name = `lab-lb-${linkBandwidths.size + 1}`;
+      await cli(['policy', 'prefix', 'add', name, prefix]);
+      await cli(['policy', 'statement', name, 'add', 'condition', 'prefix', name]);
+      await cli(['policy', 'statement', name, 'add', 'action', 'ext-community', 'add', `lb:${asn}:${bandwidth}`]);
+      await cli(['policy', 'add', LB_POLICY, name]);
+      if (linkBandwidths.size === 0) await cli(['global', 'policy', 'export', 'add', LB_POLICY, 'default', 'accept']);
+      linkBandwidths.set(prefix, bandwidth);
+      // A route announced before its statement existed goes out again only when gobgpd re-runs its export policy.
+      await cli(['neighbor', 'all', 'softresetout']);
+    });
+    attaching = next.catch(() => undefined);
+    return next;
   };
 
   return {
     node,
+    asn,
     apiPort,
     process: proc,
     cli,
     async announce(prefix, attrs = {}) {
+      if (attrs.linkBandwidth !== undefined) await attachLinkBandwidth(prefix, attrs.linkBandwidth);
       await cli(['global', 'rib', 'add', '-a', familyOf(prefix), prefix, ...attributeArgs(attrs)]);
     },
     async withdraw(prefix) {
@@ -105,23 +144,19 @@ export async function startGoBgp(lab: Lab, node: LabHost, opts: GoBgpOptions = {
       await waitFor(
         async () => {
           const states = await sessionStates();
-          return neighbors.every((n) => states.get(n.address) === 'established') ? true : false;
+          return neighbors.every((n) => states.get(n.address) === 'Established') ? true : false;
         },
         timeoutMs,
         { what: `GoBGP on ${node.name} to establish sessions with ${neighbors.map((n) => n.address).join(', ')}`, intervalMs: 50 },
       );
     },
+    async enable() {
+      for (const n of neighbors) await cli(['neighbor', n.address, 'enable']);
+    },
     async stop() {
       await proc.stop('SIGTERM', 2000);
     },
   };
-}
-
-/** gobgp prints the BGP FSM state as a number in JSON (the gRPC enum) or, in older releases, a name. */
-function sessionStateName(state: number | string | undefined): string {
-  const names = ['unknown', 'idle', 'connect', 'active', 'opensent', 'openconfirm', 'established'];
-  if (typeof state === 'number') return names[state] ?? `state ${state}`;
-  return (state ?? 'unknown').toLowerCase().replace(/^session_state_/, '');
 }
 
 function attributeArgs(a: RouteAttributes): string[] {

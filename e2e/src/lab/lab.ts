@@ -9,7 +9,15 @@ import { checkNodeCount, checkPrefix, prefixFromBytes } from './names.js';
 import { applyTopology, teardownSync } from './netns.js';
 import { spawnInNetns, type LabProcess, type SpawnOptions } from './process.js';
 import { routerCliArgv, startRouter, type RouterControl } from './router.js';
-import { checkAsn, checkNodePeerOptions, type NodePeerOptions, type RouterKind, type RouterPeer } from './router-config.js';
+import {
+  checkAsn,
+  checkNodePeerOptions,
+  isRouterKind,
+  ROUTER_KINDS,
+  type NodePeerOptions,
+  type RouterKind,
+  type RouterPeer,
+} from './router-config.js';
 import { claimSegment, createRunDir, listSegmentClaims, releaseSegment, removeRunDir } from './rundir.js';
 import { inNetns, run, type RunOptions } from './run.js';
 import { planTopology, type LabHost, type TopologyPlan } from './topology.js';
@@ -35,7 +43,8 @@ export interface LabOptions {
   ipv6Sessions?: boolean;
   /**
    * Appended to the router's configuration: for FRR applied with `vtysh -f` after startup (each
-   * command goes to its daemon; a rejected line fails createLab), for BIRD added to bird.conf.
+   * command goes to its daemon; a rejected line fails createLab), for BIRD added to bird.conf, for
+   * GoBGP added to gobgpd.toml.
    */
   routerExtraConfig?: string;
 }
@@ -75,7 +84,7 @@ export interface Lab {
   exec(host: LabHost | string, argv: readonly string[], opts?: RunOptions): Promise<string>;
   /** Starts a long-running process in the host's namespace, logging to <run dir>/logs/<name>.log. */
   spawn(host: LabHost | string, argv: readonly string[], opts: SpawnOptions): LabProcess;
-  /** Runs one command on the router's control interface (vtysh -c or birdc). */
+  /** Runs one command on the router's control interface (vtysh -c, birdc, or the gobgp CLI with the command split at spaces). */
   routerCli(command: string): Promise<string>;
   processes(): readonly LabProcess[];
   describe(): LabDescription;
@@ -85,8 +94,8 @@ export interface Lab {
 
 export async function createLab(opts: LabOptions): Promise<Lab> {
   checkNodeCount(opts.nodes);
-  if (opts.router !== 'frr' && opts.router !== 'bird') {
-    throw new Error(`lab router: ${JSON.stringify(opts.router)} is neither 'frr' nor 'bird'`);
+  if (!isRouterKind(opts.router)) {
+    throw new Error(`lab router: ${JSON.stringify(opts.router)} is none of ${ROUTER_KINDS.map((k) => `'${k}'`).join(', ')}`);
   }
   const prefix = opts.prefix ?? prefixFromBytes(randomBytes(3));
   checkPrefix(prefix);
@@ -97,7 +106,7 @@ export async function createLab(opts: LabOptions): Promise<Lab> {
   }
   const nodePeers = Array.from({ length: opts.nodes }, (_, i) => {
     const o = opts.nodePeers?.[i] ?? {};
-    checkNodePeerOptions(o, `node${i + 1} (nodePeers[${i}])`);
+    checkNodePeerOptions(o, `node${i + 1} (nodePeers[${i}])`, opts.router);
     return { ...o, asn: o.asn ?? nodeAsn };
   });
 
@@ -137,6 +146,8 @@ export async function createLab(opts: LabOptions): Promise<Lab> {
       kind: opts.router,
       setup: { hostname: p.router.netns, routerId: p.router.ipv4, asn: routerAsn, peers },
       runDir,
+      netns: p.router.netns,
+      iface: p.router.iface,
       ...(opts.routerExtraConfig ? { extraConfig: opts.routerExtraConfig } : {}),
       spawn: (argv, so) => spawn(p.router, argv, so),
     });

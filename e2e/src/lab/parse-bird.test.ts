@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { parseBirdProtocols, parseBirdRoute } from './parse-bird.js';
 import { BIRD_PROTOCOLS_CONNECT, BIRD_PROTOCOLS_ESTABLISHED, BIRD_ROUTE6_ECMP, BIRD_ROUTE_ECMP, BIRD_ROUTE_NONE } from './samples.js';
+import { BIRD_ROUTE_LINK_BANDWIDTH } from './samples-bgp.js';
 
 describe('reading BIRD output', () => {
   it('lists BGP neighbours with state, AS and imported routes, leaving other protocols out', () => {
@@ -50,5 +51,10 @@ describe('reading BIRD output', () => {
 
   it('finds no routes when BIRD answers "Network not found"', () => {
     expect(parseBirdRoute(BIRD_ROUTE_NONE)).to.deep.equal([]);
+  });
+
+  it('reads link bandwidth, which BIRD shows as an unnamed community holding a float, and route targets', () => {
+    const [path] = parseBirdRoute(BIRD_ROUTE_LINK_BANDWIDTH);
+    expect(path).to.deep.include({ extendedCommunities: ['LB:64512:125000', 'RT:64512:7'], linkBandwidth: 125000 });
   });
 });

@@ -74,12 +74,34 @@ export function parseBirdRoute(text: string, peerOf: (protocol: string) => strin
       if (communities !== undefined) path.communities = tuples(communities).map((t) => t.join(':'));
       const large = field(b, 'BGP.large_community');
       if (large !== undefined) path.largeCommunities = tuples(large).map((t) => t.join(':'));
+      const extended = field(b, 'BGP.ext_community');
+      if (extended !== undefined) {
+        path.extendedCommunities = tuples(extended).map(birdExtCommunity);
+        const lb = path.extendedCommunities.map((e) => /^LB:\d+:(\d+)$/.exec(e)?.[1]).find((v) => v !== undefined);
+        if (lb !== undefined) path.linkBandwidth = Number(lb);
+      }
       const localPref = field(b, 'BGP.local_pref');
       if (localPref !== undefined) path.localPref = Number(localPref);
       const med = field(b, 'BGP.med');
       if (med !== undefined) path.med = Number(med);
       return path;
     });
+}
+
+/**
+ * One of BIRD's extended community tuples in FRR's words: ["rt", "64512", "7"] → "RT:64512:7";
+ * BIRD has no name for link bandwidth (type 0x40, sub-type 0x04) and shows ["unknown 0x4004",
+ * asn, the IEEE float's bits], which becomes "LB:<asn>:<bytes per second>".
+ */
+function birdExtCommunity(t: string[]): string {
+  const [kind = '', a = '', b = ''] = t;
+  if (kind === 'unknown 0x4004') {
+    const bits = new DataView(new ArrayBuffer(4));
+    bits.setUint32(0, Number(b));
+    return `LB:${a}:${Math.round(bits.getFloat32(0))}`;
+  }
+  const names: Record<string, string> = { rt: 'RT', ro: 'SoO' };
+  return [names[kind] ?? kind, a, b].join(':');
 }
 
 /** "(64500,100) (64500, 1, 2)" → [["64500","100"], ["64500","1","2"]] */

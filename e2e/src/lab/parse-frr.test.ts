@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseFrrNeighbors, parseFrrRoute } from './parse-frr.js';
+import { linkBandwidthOf, parseFrrExtCommunities, parseFrrNeighbors, parseFrrRibWeights, parseFrrRoute, parseFrrSummary } from './parse-frr.js';
+import { FRR_RIB_WEIGHTED, FRR_ROUTE_LINK_BANDWIDTH, FRR_SUMMARY } from './samples-bgp.js';
 import { FRR_NEIGHBORS_CONNECT, FRR_NEIGHBORS_ESTABLISHED, FRR_ROUTE6_ECMP, FRR_ROUTE_ECMP, FRR_ROUTE_NONE } from './samples.js';
 
 describe('reading FRR output', () => {
@@ -52,5 +53,28 @@ describe('reading FRR output', () => {
 
   it('says what it was reading when the output is not JSON', () => {
     expect(() => parseFrrNeighbors('% Unknown command')).to.throw(/show bgp neighbors json: not JSON/);
+  });
+
+  it('reads link bandwidth from the extended communities, in bytes per second', () => {
+    const paths = parseFrrRoute(FRR_ROUTE_LINK_BANDWIDTH);
+    expect(paths.map((p) => [p.nextHop, p.extendedCommunities, p.linkBandwidth])).to.deep.equal([
+      ['198.18.231.12', ['LB:64512:375000'], 375000],
+      ['198.18.231.11', ['LB:64512:125000'], 125000],
+    ]);
+  });
+
+  it('keeps FRR\'s words for extended communities without their unit notes', () => {
+    expect(parseFrrExtCommunities('LB:64512:125000 (1.000 Mbps) RT:64512:7')).to.deep.equal(['LB:64512:125000', 'RT:64512:7']);
+    expect(linkBandwidthOf(['RT:64512:7'])).to.equal(undefined);
+  });
+
+  it("reads the weights of zebra's selected route, and none when zebra has no route", () => {
+    expect(parseFrrRibWeights(FRR_RIB_WEIGHTED)).to.deep.equal({ '198.18.231.11': 25, '198.18.231.12': 75 });
+    expect(parseFrrRibWeights('{}')).to.deep.equal({});
+  });
+
+  it('reads the state of each neighbour and the prefixes it sent from the summary', () => {
+    expect([...parseFrrSummary(FRR_SUMMARY)]).to.deep.equal([['198.18.216.11', { state: 'Established', prefixesReceived: 1 }]]);
+    expect(parseFrrSummary('{}').size).to.equal(0);
   });
 });

@@ -31,6 +31,7 @@ interface FrrPathJson {
   multipath?: boolean;
   community?: { list?: string[]; string?: string };
   largeCommunity?: { list?: string[]; string?: string };
+  extendedCommunity?: { string?: string };
   nexthops?: Array<{ ip?: string; scope?: string }>;
   peer?: { peerId?: string };
 }
@@ -55,10 +56,58 @@ export function parseFrrRoute(json: string): BgpPath[] {
     if (communities) path.communities = communities;
     const large = p.largeCommunity?.list ?? p.largeCommunity?.string?.split(' ');
     if (large) path.largeCommunities = large;
+    const extended = parseFrrExtCommunities(p.extendedCommunity?.string);
+    if (extended) {
+      path.extendedCommunities = extended;
+      const lb = linkBandwidthOf(extended);
+      if (lb !== undefined) path.linkBandwidth = lb;
+    }
     if (p.locPrf !== undefined) path.localPref = p.locPrf;
     if (p.metric !== undefined) path.med = p.metric;
     return path;
   });
+}
+
+/** "LB:64512:125000 (1.000 Mbps) RT:64512:7" → ["LB:64512:125000", "RT:64512:7"]: FRR's words, its unit notes left out. */
+export function parseFrrExtCommunities(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  return text
+    .replace(/\s*\([^)]*\)/g, '')
+    .split(/\s+/)
+    .filter((w) => w !== '');
+}
+
+/** The value of the first "LB:<asn>:<bytes per second>" among extended communities. */
+export function linkBandwidthOf(extended: readonly string[]): number | undefined {
+  const value = extended.map((e) => /^LB:\d+:(\d+)$/.exec(e)?.[1]).find((v) => v !== undefined);
+  return value === undefined ? undefined : Number(value);
+}
+
+interface FrrRibEntryJson {
+  selected?: boolean;
+  nexthops?: Array<{ ip?: string; weight?: number; active?: boolean }>;
+}
+
+/**
+ * Weights per next hop of the route zebra selected for the prefix (`show ip route <prefix> json`,
+ * `show ipv6 route <prefix> json`); empty when zebra has none.
+ */
+export function parseFrrRibWeights(json: string): Record<string, number> {
+  const data = parseJson(json, 'show ip route <prefix> json') as Record<string, FrrRibEntryJson[]>;
+  const selected = Object.values(data)
+    .flat()
+    .find((e) => e.selected === true);
+  const weights: Record<string, number> = {};
+  for (const nh of selected?.nexthops ?? []) {
+    if (nh.ip !== undefined && nh.active !== false) weights[nh.ip] = nh.weight ?? 1;
+  }
+  return weights;
+}
+
+/** Each neighbour's state and prefixes received, from `show bgp <afi> unicast summary json`. */
+export function parseFrrSummary(json: string): Map<string, { state: string; prefixesReceived: number }> {
+  const data = parseJson(json, 'show bgp unicast summary json') as { peers?: Record<string, { pfxRcd?: number; state?: string }> };
+  return new Map(Object.entries(data.peers ?? {}).map(([address, p]) => [address, { state: p.state ?? 'unknown', prefixesReceived: p.pfxRcd ?? 0 }]));
 }
 
 function parseJson(text: string, what: string): unknown {

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { parseKernelNextHops, parseNeighborMac } from './parse-ip.js';
+import { parseKernelNextHops, parseKernelWeights, parseNeighborMac } from './parse-ip.js';
+import { KERNEL_ROUTE_SINGLE, KERNEL_ROUTE_WEIGHTED } from './samples-bgp.js';
 import { CLIENT_NEIGHBORS, KERNEL_ROUTE6_BIRD_ECMP, KERNEL_ROUTE_FRR_ECMP, KERNEL_ROUTE_NONE } from './samples.js';
 
 describe('reading iproute2 output', () => {
@@ -33,5 +34,11 @@ describe('reading iproute2 output', () => {
 
   it('keeps the MAC of a stale entry: the client still sends to it', () => {
     expect(parseNeighborMac('[{"dst":"198.18.1.5","dev":"eth0","lladdr":"02:00:00:00:00:05","state":["STALE"]}]', '198.18.1.5')).to.equal('02:00:00:00:00:05');
+  });
+
+  it('reads the weight of each next hop, 1 for a route with one gateway', () => {
+    expect(parseKernelWeights(KERNEL_ROUTE_WEIGHTED)).to.deep.equal({ '198.18.231.11': 25, '198.18.231.12': 75 });
+    expect(parseKernelWeights(KERNEL_ROUTE_SINGLE)).to.deep.equal({ '198.18.162.11': 1 });
+    expect(parseKernelWeights(KERNEL_ROUTE_NONE)).to.deep.equal({});
   });
 });

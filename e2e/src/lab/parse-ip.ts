@@ -3,17 +3,27 @@
 interface IpRouteJson {
   dst?: string;
   gateway?: string;
-  nexthops?: Array<{ gateway?: string }>;
+  nexthops?: Array<{ gateway?: string; weight?: number }>;
   type?: string;
+}
+
+function unicastRoutes(json: string): IpRouteJson[] {
+  return (JSON.parse(json.trim() === '' ? '[]' : json) as IpRouteJson[]).filter((r) => r.type === undefined || r.type === 'unicast');
 }
 
 /** Gateways of the kernel routes in `ip -j route show exact <prefix>` output, sorted. */
 export function parseKernelNextHops(json: string): string[] {
-  const routes = (JSON.parse(json.trim() === '' ? '[]' : json) as IpRouteJson[]).filter(
-    (r) => r.type === undefined || r.type === 'unicast',
-  );
-  const gateways = routes.flatMap((r) => (r.nexthops ? r.nexthops.map((n) => n.gateway) : [r.gateway]));
-  return [...new Set(gateways.filter((g): g is string => g !== undefined))].sort();
+  return Object.keys(parseKernelWeights(json)).sort();
+}
+
+/** The weight of each gateway in `ip -j route show exact <prefix>` output; a route with one gateway weighs 1. */
+export function parseKernelWeights(json: string): Record<string, number> {
+  const weights: Record<string, number> = {};
+  for (const r of unicastRoutes(json)) {
+    const hops = r.nexthops ?? [{ gateway: r.gateway, weight: 1 }];
+    for (const h of hops) if (h.gateway !== undefined) weights[h.gateway] = h.weight ?? 1;
+  }
+  return weights;
 }
 
 interface IpNeighJson {

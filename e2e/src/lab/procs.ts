@@ -1,7 +1,7 @@
 // Processes and namespaces as /proc and /run/netns show them, read in-process: cleanup runs on the
 // exit path and must not depend on spawning anything to find what to kill.
 
-import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
 
 const NETNS_DIR = '/run/netns';
 
@@ -102,4 +102,21 @@ export function listeningTcpPorts(pid: number): Set<number> {
     }
   }
   return ports;
+}
+
+/** The most resident memory the process has had so far (VmHWM in /proc/PID/status), in bytes; undefined once it is gone. */
+export function peakRssBytes(pid: number): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(`/proc/${pid}/status`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  const kb = /^VmHWM:\s+(\d+) kB$/m.exec(text)?.[1];
+  return kb === undefined ? undefined : Number(kb) * 1024;
+}
+
+/** Starts the process's peak resident memory afresh from its current size (Linux: 5 into /proc/PID/clear_refs). */
+export function resetPeakRss(pid: number): void {
+  writeFileSync(`/proc/${pid}/clear_refs`, '5');
 }

@@ -22,4 +22,9 @@ describe('router peer options', () => {
     expect(() => checkNodePeerOptions({ bfd: { receiveMs: 5 } }, 'node2')).to.throw(/node2: bfd.receiveMs 5 must be a whole number from 10 to 60000/);
     expect(() => checkNodePeerOptions({ bfd: { multiplier: 1 } }, 'node2')).to.throw(/bfd.multiplier 1/);
   });
+
+  it('rejects BFD for a GoBGP router, which has none', () => {
+    expect(() => checkNodePeerOptions({ bfd: true }, 'node1', 'gobgp')).to.throw(/node1: bfd is set, but gobgpd has no BFD/);
+    expect(() => checkNodePeerOptions({ bfd: true }, 'node1', 'frr')).not.to.throw();
+  });
 });

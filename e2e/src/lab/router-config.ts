@@ -1,6 +1,12 @@
 // What the lab's router is told about its peers, independent of which daemon runs it.
 
-export type RouterKind = 'frr' | 'bird';
+export type RouterKind = 'frr' | 'bird' | 'gobgp';
+
+export const ROUTER_KINDS: readonly RouterKind[] = ['frr', 'bird', 'gobgp'];
+
+export function isRouterKind(kind: unknown): kind is RouterKind {
+  return typeof kind === 'string' && (ROUTER_KINDS as readonly string[]).includes(kind);
+}
 
 export interface BfdTimers {
   receiveMs?: number;
@@ -72,8 +78,11 @@ export function bfdTimers(bfd: NodePeerOptions['bfd']): BfdTimers | undefined {
   return bfd === true ? {} : bfd;
 }
 
-/** Every problem both daemons would have with a node's options, found before anything is built. */
-export function checkNodePeerOptions(options: NodePeerOptions, peer: string): void {
+/** Every problem the router daemon would have with a node's options, found before anything is built. */
+export function checkNodePeerOptions(options: NodePeerOptions, peer: string, kind?: RouterKind): void {
+  if (kind === 'gobgp' && bfdTimers(options.bfd)) {
+    throw new Error(`router peer ${peer}: bfd is set, but gobgpd has no BFD; use router 'frr' or 'bird' for BFD tests`);
+  }
   if (options.asn !== undefined) checkAsn(options.asn, `router peer ${peer}`);
   if (options.password !== undefined) checkPassword(options.password, peer);
   peerTimers(options, peer);

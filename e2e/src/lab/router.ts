@@ -1,14 +1,17 @@
-// Starting the lab router's daemons (FRR or BIRD) in the router namespace, each with its own
-// configuration, sockets, pid files and logs under the run directory.
+// Starting the lab router's daemons (FRR, BIRD or GoBGP) in the router namespace, each with its
+// own configuration, sockets, pid files and logs under the run directory.
 
 import { chownSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { birdConfig } from './bird-config.js';
 import { frrConfigs } from './frr-config.js';
 import { frrVty, type FrrDaemon } from './frr-vty.js';
+import { GOBGP_API_PORT, goBgpRouterConfig, goBgpToml } from './gobgp-config.js';
 import type { LabProcess, SpawnOptions } from './process.js';
+import { listeningTcpPorts } from './procs.js';
 import type { RouterKind, RouterSetup } from './router-config.js';
-import { run } from './run.js';
+import { inNetns, run } from './run.js';
 import { WaitAborted, waitFor } from './wait.js';
 
 const FRR_BIN = '/usr/lib/frr';
@@ -18,7 +21,9 @@ const FRR_DAEMONS: FrrDaemon[] = ['zebra', 'bgpd', 'bfdd'];
 
 export type RouterControl =
   | { kind: 'frr'; dir: string; vtySocketDir: string }
-  | { kind: 'bird'; dir: string; controlSocket: string };
+  | { kind: 'bird'; dir: string; controlSocket: string }
+  /** gobgpd's gRPC API listens on 127.0.0.1:apiPort inside the router namespace. */
+  | { kind: 'gobgp'; dir: string; netns: string; apiPort: number };
 
 /** Starts a process in the router namespace; the lab tracks it for cleanup. */
 export type RouterSpawner = (argv: readonly string[], opts: SpawnOptions) => LabProcess;
@@ -27,19 +32,39 @@ export interface RouterStart {
   kind: RouterKind;
   setup: RouterSetup;
   runDir: string;
+  /** The router namespace and its interface on the segment (the GoBGP router installs routes via it). */
+  netns: string;
+  iface: string;
   extraConfig?: string;
   spawn: RouterSpawner;
 }
 
 export async function startRouter(start: RouterStart): Promise<RouterControl> {
-  return start.kind === 'frr' ? startFrr(start) : startBird(start);
+  switch (start.kind) {
+    case 'frr':
+      return startFrr(start);
+    case 'bird':
+      return startBird(start);
+    case 'gobgp':
+      return startGoBgpRouter(start);
+  }
 }
 
-/** argv that runs one command on the router's control interface (vtysh or birdc). */
+/** argv that runs one command on the router's control interface (vtysh, birdc, or the gobgp CLI with the command split at spaces). */
 export function routerCliArgv(control: RouterControl, command: string): string[] {
-  return control.kind === 'frr'
-    ? ['vtysh', '--vty_socket', control.vtySocketDir, '-c', command]
-    : ['birdc', '-s', control.controlSocket, command];
+  switch (control.kind) {
+    case 'frr':
+      return ['vtysh', '--vty_socket', control.vtySocketDir, '-c', command];
+    case 'bird':
+      return ['birdc', '-s', control.controlSocket, command];
+    case 'gobgp':
+      return goBgpCliArgv(control, command.split(/\s+/).filter((w) => w !== ''));
+  }
+}
+
+/** argv that runs the gobgp CLI against the GoBGP router. */
+export function goBgpCliArgv(control: { netns: string; apiPort: number }, args: readonly string[]): string[] {
+  return inNetns(control.netns, ['gobgp', '-u', '127.0.0.1', '-p', String(control.apiPort), ...args]);
 }
 
 async function startFrr(start: RouterStart): Promise<RouterControl> {
@@ -136,6 +161,47 @@ async function startBird(start: RouterStart): Promise<RouterControl> {
     { what: 'BIRD to answer on its control socket', intervalMs: 20 },
   ).catch((e: Error) => {
     throw new Error(`lab router: BIRD did not start (configuration ${conf}): ${e.message}\n${logTails([bird])}`);
+  });
+  return control;
+}
+
+/** The FIB agent's entry point, next to this module once compiled. */
+const GOBGP_FIB_AGENT = fileURLToPath(new URL('./gobgp-fib-agent.js', import.meta.url));
+
+async function startGoBgpRouter(start: RouterStart): Promise<RouterControl> {
+  const dir = join(start.runDir, 'gobgp');
+  mkdirSync(dir);
+  const conf = join(dir, 'gobgpd.toml');
+  writeFileSync(conf, goBgpToml(goBgpRouterConfig(start.setup, start.extraConfig)));
+  const apiPort = GOBGP_API_PORT;
+  const control: RouterControl = { kind: 'gobgp', dir, netns: start.netns, apiPort };
+  const gobgpd = start.spawn(
+    ['gobgpd', '-f', conf, '--api-hosts', `127.0.0.1:${apiPort}`, '--pprof-disable', '--log-plain'],
+    { name: 'gobgpd' },
+  );
+  // Ask gobgp only once the port listens: against a closed port the CLI waits a second before it fails.
+  await waitFor(
+    async () => {
+      failIfExited([gobgpd]);
+      if (!listeningTcpPorts(gobgpd.pid).has(apiPort)) return false;
+      await run(goBgpCliArgv(control, ['global']), { timeoutMs: 2000 });
+      return true;
+    },
+    STARTUP_MS,
+    { what: `gobgpd to answer on 127.0.0.1:${apiPort}`, intervalMs: 20 },
+  ).catch((e: Error) => {
+    throw new Error(`lab router: gobgpd did not start (configuration ${conf}): ${e.message}\n${logTails([gobgpd])}`);
+  });
+  const agent = start.spawn([process.execPath, GOBGP_FIB_AGENT, String(apiPort), start.iface], { name: 'gobgp-fib-agent' });
+  await waitFor(
+    () => {
+      failIfExited([agent]);
+      return agent.logTail(5).includes('following gobgpd');
+    },
+    STARTUP_MS,
+    { what: 'the GoBGP FIB agent to follow gobgpd', intervalMs: 10 },
+  ).catch((e: Error) => {
+    throw new Error(`lab router: the GoBGP FIB agent did not start: ${e.message}\n${logTails([agent])}`);
   });
   return control;
 }

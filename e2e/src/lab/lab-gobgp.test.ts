@@ -1,0 +1,3 @@
+import { labSuite } from './lab-suite.js';
+
+labSuite('gobgp');
