@@ -31,6 +31,40 @@ describe('integration suites find their cluster @lab', () => {
     }
   });
 
+  it('take a restartable lab API server away and bring it back on the same port, with its objects', async () => {
+    delete process.env.HERALD_KUBECONFIG;
+    const cluster = await openTestCluster({ restartable: true });
+    try {
+      const server = cluster.kubeConfig.getCurrentCluster()?.server;
+      await cluster.stopServer();
+      const refused = await namespaceExists(cluster, cluster.namespace).then(
+        () => 'answered',
+        (e: Error) => e.message,
+      );
+      expect(refused).to.match(/ECONNREFUSED/);
+      await cluster.startServer();
+      expect(cluster.kubeConfig.getCurrentCluster()?.server).to.equal(server);
+      expect(await namespaceExists(cluster, cluster.namespace)).to.equal(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+
+  it('refuse to stop a lab API server that was not made restartable, as its objects would be lost', async () => {
+    delete process.env.HERALD_KUBECONFIG;
+    const cluster = await openTestCluster();
+    try {
+      const err = await cluster.stopServer().then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      expect(err?.message).to.match(/without `restartable`/);
+      expect(await namespaceExists(cluster, cluster.namespace)).to.equal(true);
+    } finally {
+      await cluster.close();
+    }
+  });
+
   describe('given HERALD_KUBECONFIG', () => {
     let dir: string;
     let existing: LabApiServer;

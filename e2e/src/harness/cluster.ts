@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_NAMESPACE } from '@herald/shared/api/constants.js';
-import { startApiServer } from '../apiserver/server.js';
+import { startApiServer, type LabApiServer } from '../apiserver/server.js';
 
 /**
  * The API an integration suite talks to. Only the connection differs between the lab API server
@@ -24,6 +24,13 @@ export interface TestCluster {
   namespace: string;
   /** Where Herald's own resources live. */
   heraldNamespace: string;
+  /**
+   * Takes the API server away: every connection drops, later ones are refused. Lab only (made
+   * with `restartable`); its objects are kept for startServer().
+   */
+  stopServer(): Promise<void>;
+  /** Brings a stopped lab API server back on the same addresses and port, with its objects. */
+  startServer(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -37,17 +44,22 @@ export function runSuffix(): string {
 export interface TestClusterOptions {
   /** More addresses for the lab API server to listen on besides 127.0.0.1, e.g. a lab's hostAddress. */
   listen?: string[];
+  /** Lab only: keep the API server's objects on disk, so stopServer() and startServer() can take it away and bring it back. */
+  restartable?: boolean;
 }
 
 export async function openTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const external = process.env.HERALD_KUBECONFIG;
-  return external ? openRealCluster(external) : openLabCluster(opts.listen ?? []);
+  return external ? openRealCluster(external) : openLabCluster(opts.listen ?? [], opts.restartable ?? false);
 }
 
-async function openLabCluster(extraListen: string[]): Promise<TestCluster> {
+async function openLabCluster(extraListen: string[], restartable: boolean): Promise<TestCluster> {
   const workDir = await mkdtemp(join(tmpdir(), 'herald-api-'));
-  const server = await startApiServer({ listen: ['127.0.0.1', ...extraListen], port: 0, crdsDir: CRDS_DIR, workDir });
-  const kubeconfigPath = server.kubeconfigPath('127.0.0.1');
+  const options = { listen: ['127.0.0.1', ...extraListen], crdsDir: CRDS_DIR, workDir, ...(restartable ? { stateDir: join(workDir, 'state') } : {}) };
+  const first = await startApiServer({ ...options, port: 0 });
+  // The CA, token and kubeconfig files stay in workDir, so clients keep working across a restart on the same port.
+  let server: LabApiServer | undefined = first;
+  const kubeconfigPath = first.kubeconfigPath('127.0.0.1');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
   const namespace = await createNamespace(kubeConfig, `herald-test-${runSuffix()}`);
@@ -55,11 +67,21 @@ async function openLabCluster(extraListen: string[]): Promise<TestCluster> {
     kind: 'lab',
     kubeConfig,
     kubeconfigPath,
-    kubeconfigPathFor: (host) => server.kubeconfigPath(host),
+    kubeconfigPathFor: (host) => first.kubeconfigPath(host),
     namespace,
     heraldNamespace: DEFAULT_NAMESPACE,
+    stopServer: async () => {
+      if (!restartable) throw new Error('the lab API server was opened without `restartable`: stopping it would lose its objects');
+      await server?.close();
+      server = undefined;
+    },
+    startServer: async () => {
+      if (!restartable) throw new Error('the lab API server was opened without `restartable`: it cannot be started again');
+      server ??= await startApiServer({ ...options, port: first.port });
+    },
     close: async () => {
-      await server.close();
+      await server?.close();
+      server = undefined;
       await rm(workDir, { recursive: true, force: true });
     },
   };
@@ -76,6 +98,8 @@ async function openRealCluster(kubeconfigPath: string): Promise<TestCluster> {
     kubeconfigPathFor: () => kubeconfigPath,
     namespace,
     heraldNamespace: process.env.HERALD_NAMESPACE ?? DEFAULT_NAMESPACE,
+    stopServer: () => Promise.reject(new Error(`the API server of a real cluster (${kubeconfigPath}) is not the test's to stop; run this test against the lab API server`)),
+    startServer: () => Promise.reject(new Error(`the API server of a real cluster (${kubeconfigPath}) is not the test's to start`)),
     close: async () => {
       await kubeConfig.makeApiClient(CoreV1Api).deleteNamespace({ name: namespace });
     },

@@ -1,0 +1,3 @@
+import { speakerBgpSuite } from './speaker-bgp-suite.js';
+
+speakerBgpSuite('frr');
