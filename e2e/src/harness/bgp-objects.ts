@@ -136,3 +136,8 @@ async function ignoreNotFound(call: () => Promise<unknown>): Promise<void> {
 export function onNode(name: string): { matchLabels: Record<string, string> } {
   return { matchLabels: { [HOSTNAME_LABEL]: name } };
 }
+
+/** A node selector that picks these lab nodes by name. */
+export function onNodes(names: readonly string[]): { matchExpressions: Array<{ key: string; operator: 'In'; values: string[] }> } {
+  return { matchExpressions: [{ key: HOSTNAME_LABEL, operator: 'In', values: [...names] }] };
+}

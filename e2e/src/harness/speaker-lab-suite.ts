@@ -1,7 +1,8 @@
 import { ANNOTATION } from '@herald/shared/api/constants.js';
-import { cleanLeftovers, createLab, routesFor, startResponder, type Lab, type LabHost, type LabOptions, type Responder, type RouteView } from '../lab/index.js';
+import type { BGPPeerSpec } from '@herald/shared/api/bgp-peer.js';
+import { cleanLeftovers, createLab, DEFAULT_NODE_ASN, routesFor, startResponder, type Lab, type LabHost, type LabOptions, type Responder, type RouteView } from '../lab/index.js';
 import { waitFor } from '../lab/wait.js';
-import { BgpObjects } from './bgp-objects.js';
+import { BgpObjects, onNodes } from './bgp-objects.js';
 import { openTestCluster, runSuffix, type TestCluster } from './cluster.js';
 import { ControllerProcess, killAllControllers } from './controller-process.js';
 import { freshBlock, HeraldObjects } from './herald-objects.js';
@@ -26,6 +27,11 @@ export interface SpeakerLabSuite {
   service(o: ServiceScenario): Promise<ScenarioService>;
   /** An HTTP responder for the address on the node (kube-proxy and the pods), stopped after the test. */
   responder(node: LabHost, address: string): Promise<Responder>;
+  /**
+   * A BGPPeer for the lab router's IPv4 address, used by these nodes (every node when none are
+   * given), from the first node's ASN unless `spec.myASN` says otherwise.
+   */
+  routerPeer(name: string, nodes: readonly LabHost[], spec?: Partial<BGPPeerSpec>): Promise<void>;
   /** Polls the router's view of the prefix until `ok` holds, and returns it. */
   route(prefix: string, ok: (v: RouteView) => boolean, what: string, timeoutMs?: number): Promise<RouteView>;
 }
@@ -95,6 +101,15 @@ export function useSpeakerLab(labOptions: LabOptions, options: SpeakerLabSuiteOp
       const r = await startResponder(suite.lab, node, address);
       responders.push(r);
       return r;
+    },
+    routerPeer(name: string, nodes: readonly LabHost[], spec: Partial<BGPPeerSpec> = {}): Promise<void> {
+      return suite.bgp.peer(name, {
+        myASN: suite.lab.nodePeers[0]?.asn ?? DEFAULT_NODE_ASN,
+        peerASN: suite.lab.routerAsn,
+        peerAddress: suite.lab.router.ipv4,
+        ...(nodes.length === 0 ? {} : { nodeSelectors: [onNodes(nodes.map((n) => n.name))] }),
+        ...spec,
+      });
     },
     route(prefix: string, ok: (v: RouteView) => boolean, what: string, timeoutMs = ROUTER_CONVERGE_MS): Promise<RouteView> {
       return waitFor(
