@@ -10,7 +10,7 @@ describe('make demo @lab', function () {
   this.timeout(120000);
 
   for (const router of ['frr', 'bird']) {
-    it(`brings up the lab with ${router}, applies the examples, gives the Service its address, shows them and the router, and leaves nothing behind`, async () => {
+    it(`brings up the lab with ${router}, gives the Service its address, shows the router's route over every node and a client reaching it, and leaves nothing behind`, async () => {
       const { stdout } = await run('node', [join(REPO_ROOT, 'e2e/dist/demo/main.js'), '--once', '--nodes', '2', '--router', router], {
         timeout: 110000,
       });
@@ -23,6 +23,15 @@ describe('make demo @lab', function () {
       expect(stdout).to.match(/service\/web\s+LoadBalancer\s+\S+\s+198\.51\.100\.1\s/);
       expect(stdout).to.match(/AddressAllocated\s+\S+\s+herald-controller\s+Allocated 198\.51\.100\.1 from IPAddressPool default/);
       expect(stdout).to.match(new RegExp(`router \\(${router}, AS 64500\\) neighbours`));
+      expect(stdout.match(/^ {2}\S+\s+AS 64512\s+Established /gm), 'IPv4 and IPv6 sessions of both nodes').to.have.length(4);
+      const nodes = /^ {2}router \S+, nodes (\S+) (\S+), client/m.exec(stdout)?.slice(1, 3).sort();
+      expect(nodes, 'the demo names its nodes').to.have.length(2);
+      expect(stdout).to.include(`198.51.100.1/32 next hops: ${(nodes ?? []).join(' ')} (ECMP over every node`);
+      expect(stdout).to.match(/bgp-node1-default-web\s+node1\s+web\s+default/);
+      expect(stdout).to.match(/bgp-node2-default-web\s+node2\s+web\s+default/);
+      expect(stdout).to.match(/client got HTTP 200 from http:\/\/198\.51\.100\.1\/: answered by node[12] /);
+      // The router hashes each new connection's ports: 20 of them all landing on one node has odds of 1 in 500,000.
+      expect(stdout).to.match(/20 more requests, each a new connection: node1 \d+, node2 \d+; failed 0\n/);
       const prefix = /lab (hl[0-9a-f]{6}):/.exec(stdout)?.[1];
       expect(prefix, 'the demo names its lab').to.be.a('string');
       const { stdout: netns } = await run('ip', ['netns', 'list']);

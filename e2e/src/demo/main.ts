@@ -1,5 +1,8 @@
-// `make demo`: the lab network, the lab API server, the examples applied, and what an operator
-// would look at. It shows what exists; parts not built yet are named as such, never faked.
+// `make demo`: the lab network, the lab API server, the examples applied, the controller giving
+// the Service its address, a speaker on every node announcing it over BGP, and what an operator
+// would look at: the router's table with the Service's route over every node, and a client's
+// request reaching the Service through the router. It shows what exists; parts not built yet are
+// named as such, never faked.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -9,8 +12,20 @@ import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startApiServer } from '../apiserver/server.js';
 import { CRDS_DIR, REPO_ROOT } from '../harness/cluster.js';
 import { labNodeObject } from '../harness/nodes.js';
+import { startSpeaker, type SpeakerProcess } from '../harness/speaker-process.js';
 import { routerCliArgv } from '../lab/router.js';
-import { bgpNeighbors, cleanLeftovers, createLab, describeLeftovers, waitFor, type Lab } from '../lab/index.js';
+import {
+  bgpNeighbors,
+  cleanLeftovers,
+  clientRequest,
+  clientRequests,
+  createLab,
+  describeLeftovers,
+  routesFor,
+  startResponder,
+  waitFor,
+  type Lab,
+} from '../lab/index.js';
 
 const run = promisify(execFile);
 
@@ -40,6 +55,11 @@ function shellQuote(word: string): string {
   return /^[\w./:=@-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 
+/** A command's output, indented under its heading. */
+function indented(text: string): string {
+  return `${text.trimEnd().replace(/^/gm, '  ')}\n`;
+}
+
 function heading(text: string): void {
   process.stdout.write(`\n== ${text}\n`);
 }
@@ -51,17 +71,44 @@ async function kubectl(kubeconfig: string, args: string[], stdin?: string): Prom
   return stdout;
 }
 
-/** examples/bgp.yaml names a router the lab does not have: peer with this lab's router instead. */
+/** Requests the client makes to show how the router spreads connections over the nodes. */
+const CLIENT_REQUESTS = 20;
+
+/**
+ * examples/bgp.yaml names a router the lab does not have: peer with this lab's router instead,
+ * over IPv4 and over IPv6 (a session carries its own family's routes, so each router address
+ * family is a BGPPeer of its own).
+ */
 function labBgpManifest(lab: Lab): string {
-  return `apiVersion: heraldlb.io/v1beta1
+  const myAsn = lab.nodePeers[0]?.asn ?? 64512;
+  const peer = (name: string, address: string): string => `apiVersion: heraldlb.io/v1beta1
 kind: BGPPeer
-metadata: { name: lab-router, namespace: herald-system }
-spec: { myASN: ${lab.nodePeers[0]?.asn ?? 64512}, peerASN: ${lab.routerAsn}, peerAddress: ${lab.router.ipv4} }
+metadata: { name: ${name}, namespace: herald-system }
+spec: { myASN: ${myAsn}, peerASN: ${lab.routerAsn}, peerAddress: "${address}" }
 ---
-apiVersion: heraldlb.io/v1beta1
+`;
+  return `${peer('lab-router', lab.router.ipv4)}${lab.ipv6Sessions ? peer('lab-router-v6', lab.router.ipv6) : ''}apiVersion: heraldlb.io/v1beta1
 kind: BGPAdvertisement
 metadata: { name: lab, namespace: herald-system }
-spec: { ipAddressPools: [default], peers: [lab-router] }
+spec: { ipAddressPools: [default], peers: [lab-router${lab.ipv6Sessions ? ', lab-router-v6' : ''}] }
+`;
+}
+
+/**
+ * The lab has no kube-controller-manager: write the EndpointSlice it would write for `web`, one
+ * ready pod on every node.
+ */
+function webEndpointsManifest(lab: Lab): string {
+  const endpoints = lab.nodes
+    .map((node, i) => `  - { addresses: ["10.244.${i + 1}.10"], conditions: { ready: true }, nodeName: ${node.name} }`)
+    .join('\n');
+  return `apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata: { name: web-lab, namespace: default, labels: { kubernetes.io/service-name: web } }
+addressType: IPv4
+ports: [{ name: http, port: 8080, protocol: TCP }]
+endpoints:
+${endpoints}
 `;
 }
 
@@ -92,12 +139,61 @@ async function waitForAddress(core: CoreV1Api, namespace: string, name: string, 
   );
 }
 
+/** The speaker program in every node's namespace, as the DaemonSet runs it. */
+async function startSpeakers(lab: Lab, kubeconfigPath: string): Promise<SpeakerProcess[]> {
+  const speakers = lab.nodes.map((node) => startSpeaker(lab, node, { kubeconfigPath, logLevel: 'info', gracefulShutdownDelay: '0s' }));
+  const expected = lab.nodes.length * (lab.ipv6Sessions ? 2 : 1);
+  await waitFor(
+    async () => {
+      const down = speakers.find((s) => !s.alive);
+      if (down) throw new Error(`the speaker on ${down.node.name} exited; ${down.describe()}`);
+      return (await bgpNeighbors(lab)).filter((n) => n.state === 'Established').length === expected;
+    },
+    30000,
+    { what: `${expected} BGP sessions Established on the router`, intervalMs: 200 },
+  );
+  return speakers;
+}
+
 async function showRouter(lab: Lab): Promise<void> {
   heading(`router (${lab.routerKind}, AS ${lab.routerAsn}) neighbours`);
   for (const n of await bgpNeighbors(lab)) {
-    process.stdout.write(`  ${n.address.padEnd(28)} AS ${String(n.remoteAs).padEnd(7)} ${n.state}\n`);
+    process.stdout.write(`  ${n.address.padEnd(28)} AS ${String(n.remoteAs).padEnd(7)} ${n.state.padEnd(12)} ${n.prefixesReceived} prefixes received\n`);
   }
-  process.stdout.write('  (no speaker runs yet, so no session is Established and nothing answers for the address: issues 4 and 5)\n');
+}
+
+/** Waits until the router's kernel forwards the address over every node, then shows the route as the router tells it. */
+async function showRoute(lab: Lab, address: string): Promise<void> {
+  const prefix = `${address}/32`;
+  const nodes = lab.nodes.map((n) => n.ipv4).sort();
+  const view = await waitFor(
+    async () => {
+      const v = await routesFor(lab, prefix);
+      return v.fibNextHops.join(' ') === nodes.join(' ') ? v : false;
+    },
+    30000,
+    { what: `the router to forward ${prefix} over every node (${nodes.join(', ')})`, intervalMs: 200 },
+  );
+  const command = lab.routerKind === 'frr' ? `show ip route ${prefix}` : `show route for ${prefix} all`;
+  heading(`router: ${command}`);
+  process.stdout.write(indented(await lab.routerCli(command)));
+  heading(`router: ip route show ${address} (the kernel's forwarding entry)`);
+  process.stdout.write(indented(await lab.exec(lab.router, ['ip', 'route', 'show', address])));
+  process.stdout.write(`${prefix} next hops: ${view.fibNextHops.join(' ')} (ECMP over every node; BGP paths from ${view.bgpPaths.map((p) => p.nextHop).sort().join(' ')})\n`);
+}
+
+async function showClient(lab: Lab, address: string): Promise<void> {
+  const url = `http://${address}/`;
+  heading(`ip netns exec ${lab.client.netns} curl ${url} (the client reaches the Service through the router)`);
+  const one = await clientRequest(lab, url);
+  if (one.status !== 200) throw new Error(`the client's request to ${url} failed: HTTP ${one.status} ${one.error ?? ''}`);
+  process.stdout.write(`client got HTTP ${one.status} from ${url}: answered by ${one.body} (${one.elapsedMs.toFixed(0)} ms)\n`);
+  const spread = await clientRequests(lab, url, CLIENT_REQUESTS);
+  const byNode = Object.entries(spread.byBody)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([node, n]) => `${node} ${n}`)
+    .join(', ');
+  process.stdout.write(`${CLIENT_REQUESTS} more requests, each a new connection: ${byNode}; failed ${spread.failed}\n`);
 }
 
 async function main(): Promise<void> {
@@ -109,7 +205,9 @@ async function main(): Promise<void> {
   const lab = await createLab({ nodes: options.nodes, router: options.router });
   let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
   let controller: ReturnType<typeof startController> | undefined;
+  let speakers: SpeakerProcess[] = [];
   const shutdown = async (): Promise<void> => {
+    await Promise.all(speakers.map((s) => s.stop()));
     if (controller) {
       controller.child.kill('SIGTERM');
       await controller.exited;
@@ -155,14 +253,34 @@ async function main(): Promise<void> {
     process.stdout.write(described.slice(described.indexOf('LoadBalancer Ingress')));
     heading('kubectl get svc web -o jsonpath={.status}');
     process.stdout.write(`${await kubectl(kubeconfig, ['get', 'svc', 'web', '-n', 'default', '-o', 'jsonpath={.status}'])}\n`);
+    const address = ips.find((ip) => !ip.includes(':'));
+    if (address === undefined) throw new Error(`default/web got no IPv4 address (${ips.join(', ')}); the lab's router routes the demo's IPv4 Service`);
 
+    heading('starting a speaker in every node namespace');
+    speakers = await startSpeakers(lab, api.kubeconfigPath(lab.hostAddress));
+    for (const s of speakers) process.stdout.write(`  ${s.node.name}: pid ${s.pid ?? '?'}, log ${join(lab.runDir, 'logs', `speaker-${s.node.name}.log`)}\n`);
     await showRouter(lab);
+    process.stdout.write('  (sessions are up; nothing is announced yet: web has no ready pod)\n');
+
+    heading('kubectl apply -f - (the EndpointSlice of web: a ready pod on every node)');
+    process.stdout.write(await kubectl(kubeconfig, ['apply', '-f', '-'], webEndpointsManifest(lab)));
+    heading(`an HTTP responder for ${address} port 80 on every node (standing in for kube-proxy and the pods; it answers with its node's name)`);
+    for (const node of lab.nodes) {
+      await startResponder(lab, node, address, 80);
+      process.stdout.write(`  ${node.name}\n`);
+    }
+
+    await showRoute(lab, address);
+    heading('kubectl get servicebgpstatuses -n herald-system (who announces what, to which peers)');
+    process.stdout.write(await kubectl(kubeconfig, ['get', 'servicebgpstatuses', '-n', 'herald-system']));
+    await showClient(lab, address);
 
     if (options.once) return;
     heading('the lab stays up until Ctrl-C; try');
     process.stdout.write(`  export KUBECONFIG=${kubeconfig}\n`);
     process.stdout.write('  kubectl get ipaddresspools -n herald-system -w\n');
-    process.stdout.write(`  ip netns exec ${lab.client.netns} ping -c1 ${lab.nodes[0]?.ipv4 ?? ''}\n`);
+    process.stdout.write(`  ip netns exec ${lab.client.netns} curl http://${address}/\n`);
+    process.stdout.write('  kubectl delete endpointslice web-lab -n default    # no ready pod left: every node withdraws the route\n');
     const summary = lab.routerKind === 'frr' ? 'show bgp summary' : 'show protocols';
     process.stdout.write(`  ip netns exec ${lab.router.netns} ${routerCliArgv(lab.routerControl, summary).map(shellQuote).join(' ')}\n`);
     await new Promise<void>((resolveWait) => {

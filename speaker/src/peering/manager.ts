@@ -85,21 +85,30 @@ export class Peering implements BgpRouting {
       // Routes can be decided for a peer whose session is not open yet (or cannot be); they wait.
       const intents = peer?.intents ?? this.pendingIntents.get(name) ?? new Map<string, RouteIntent>();
       if (peer === undefined) this.pendingIntents.set(name, intents);
+      const changed: string[] = [];
       for (const r of c.withdrawn) {
         const key = prefixKey(r);
         intents.delete(key);
         peer?.outbound.delete(key);
+        changed.push(key);
       }
       for (const r of [...c.added, ...c.changed]) {
         const key = prefixKey(r);
         intents.set(key, r);
         if (peer?.nextHop !== undefined) peer.outbound.set(key, outboundRoute(r, peer.nextHop, peer.settings.localASN));
+        changed.push(key);
       }
       if (peer !== undefined) {
         this.o.metrics.announcedPrefixes.set({ peer: name }, intents.size);
-        if (peer.nextHop !== undefined) peer.session.setRoutes(peer.outbound);
+        // The session compares only these prefixes: the cost of a change follows its size, not the table's.
+        if (peer.nextHop !== undefined) peer.session.setRoutes(peer.outbound, changed);
       }
     }
+  }
+
+  /** Resolves once every session has written the routes applied so far (benchmarks and tests wait on it). */
+  async flushed(): Promise<void> {
+    await Promise.all([...this.peers.values()].map((peer) => peer.session.flushed()));
   }
 
   /**

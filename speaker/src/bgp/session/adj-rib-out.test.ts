@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import fc from 'fast-check';
 import type { OutboundRoute } from '../codec/index.js';
 import { AdjRibOut, sameRoute } from './adj-rib-out.js';
 import { BOTH_UNICAST_FAMILIES, IPV4_UNICAST } from './config.js';
@@ -16,9 +17,9 @@ function route(host: number, communities: number[] = [], family: 4 | 6 = 4): [st
   ];
 }
 
-/** Sends a whole change, as the session does. */
-function apply(rib: AdjRibOut, desired: Map<string, OutboundRoute>, families = BOTH_UNICAST_FAMILIES) {
-  const change = rib.changes(desired, families);
+/** Sends a whole change, as the session does; with `keys`, comparing only those prefixes. */
+function apply(rib: AdjRibOut, desired: Map<string, OutboundRoute>, families = BOTH_UNICAST_FAMILIES, keys?: Iterable<string>) {
+  const change = rib.changes(desired, families, keys);
   for (const [key, r] of change.announce) rib.recordAnnounced(key, r, change.generations);
   for (const [key] of change.withdraw) rib.recordWithdrawn(key);
   return { announce: change.announce.map(([k]) => k), withdraw: change.withdraw.map(([k]) => k) };
@@ -83,6 +84,41 @@ describe('Adj-RIB-Out', () => {
     rib.resend(4);
     for (const [key, r] of change.announce) rib.recordAnnounced(key, r, change.generations);
     expect(apply(rib, desired).announce).to.deep.equal(['192.0.2.1/32']);
+  });
+
+  it('with the changed prefixes named, sends the same difference as comparing everything', () => {
+    // Each step sets (with one of three community lists) or deletes some hosts of either family.
+    const step = fc.array(fc.record({ host: fc.integer({ min: 1, max: 12 }), family: fc.constantFrom<4 | 6>(4, 6), set: fc.option(fc.integer({ min: 0, max: 2 })) }), { maxLength: 6 });
+    fc.assert(
+      fc.property(fc.array(step, { maxLength: 8 }), fc.constantFrom(BOTH_UNICAST_FAMILIES, [IPV4_UNICAST]), (steps, families) => {
+        const full = new AdjRibOut();
+        const incremental = new AdjRibOut();
+        const desired = new Map<string, OutboundRoute>();
+        for (const changes of steps) {
+          const keys: string[] = [];
+          for (const c of changes) {
+            const [key, r] = route(c.host, c.set === null ? [] : [c.set], c.family);
+            if (c.set === null) desired.delete(key);
+            else desired.set(key, r);
+            keys.push(key);
+          }
+          const sorted = (x: { announce: string[]; withdraw: string[] }) => ({ announce: [...x.announce].sort(), withdraw: [...x.withdraw].sort() });
+          expect(sorted(apply(incremental, desired, families, keys))).to.deep.equal(sorted(apply(full, desired, families)));
+          expect(incremental.size).to.equal(full.size);
+        }
+      }),
+    );
+  });
+
+  it('compares only the prefixes named', () => {
+    const rib = new AdjRibOut();
+    const desired = new Map([route(1), route(2)]);
+    apply(rib, desired);
+    desired.set(...route(1, [7]));
+    desired.set(...route(3));
+    expect(apply(rib, desired, BOTH_UNICAST_FAMILIES, ['192.0.2.3/32'])).to.deep.equal({ announce: ['192.0.2.3/32'], withdraw: [] });
+    expect(apply(rib, desired, BOTH_UNICAST_FAMILIES, ['192.0.2.2/32'])).to.deep.equal({ announce: [], withdraw: [] });
+    expect(apply(rib, desired)).to.deep.equal({ announce: ['192.0.2.1/32'], withdraw: [] });
   });
 
   it('compares routes by value, byte arrays included', () => {

@@ -35,20 +35,33 @@ export class AdjRibOut {
 
   /**
    * What to send so the peer holds `desired`, restricted to the negotiated families (a route of
-   * another family waits until a session that speaks it).
+   * another family waits until a session that speaks it). With `keys`, only those prefixes are
+   * compared: the caller vouches that `desired` differs from the table of the last call in
+   * those alone, and a change of one Service among 10,000 then costs its own prefixes, not a
+   * walk of both tables.
    */
-  changes(desired: ReadonlyMap<string, OutboundRoute>, families: readonly AddressFamily[]): RibChange {
+  changes(desired: ReadonlyMap<string, OutboundRoute>, families: readonly AddressFamily[], keys?: Iterable<string>): RibChange {
     const speaks = { 4: families.some((f) => f.afi === AFI_IPV4), 6: families.some((f) => f.afi === AFI_IPV6) };
     const announce: [string, OutboundRoute][] = [];
     const withdraw: [string, Prefix][] = [];
-    for (const [key, route] of desired) {
+    const compare = (key: string, route: OutboundRoute): void => {
       const family = route.prefix.family;
-      if (!speaks[family]) continue;
+      if (!speaks[family]) return;
       const held = this.sent.get(key);
       if (held === undefined || held.generation < this.generations[family] || !sameRoute(held.route, route)) {
         announce.push([key, route]);
       }
+    };
+    if (keys !== undefined) {
+      for (const key of keys instanceof Set ? keys : new Set(keys)) {
+        const route = desired.get(key);
+        const held = this.sent.get(key);
+        if (route !== undefined) compare(key, route);
+        if (held !== undefined && (route === undefined || !speaks[route.prefix.family])) withdraw.push([key, held.route.prefix]);
+      }
+      return { announce, withdraw, generations: this.generations };
     }
+    for (const [key, route] of desired) compare(key, route);
     for (const [key, held] of this.sent) {
       const wanted = desired.get(key);
       if (wanted === undefined || !speaks[wanted.prefix.family]) withdraw.push([key, held.route.prefix]);

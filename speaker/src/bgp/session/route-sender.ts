@@ -13,6 +13,8 @@ export const ROUTES_PER_BATCH = 2048;
 export interface SendPlan {
   readonly rib: AdjRibOut;
   readonly desired: ReadonlyMap<string, OutboundRoute>;
+  /** Only these prefixes changed since the last send (see AdjRibOut.changes); every prefix when absent. */
+  readonly keys?: ReadonlySet<string>;
   readonly families: readonly AddressFamily[];
   readonly policy: ExportPolicy;
   readonly codec: SessionCodecOptions;
@@ -32,7 +34,7 @@ export interface SendSummary {
  * wait, so a session that ends meanwhile cannot have a stale batch recorded in its successor.
  */
 export async function sendChanges(plan: SendPlan, sink: FrameSink): Promise<SendSummary> {
-  const { announce, withdraw, generations } = plan.rib.changes(plan.desired, plan.families);
+  const { announce, withdraw, generations } = plan.rib.changes(plan.desired, plan.families, plan.keys);
   let announced = 0;
   let withdrawn = 0;
   for (let i = 0; i < withdraw.length; i += ROUTES_PER_BATCH) {

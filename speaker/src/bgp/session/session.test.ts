@@ -211,6 +211,45 @@ describe('BGP session over loopback', function () {
     expect(updates.some((u) => u.nlri.some((p) => p.network === ip('198.51.100.1').value))).to.equal(false);
   });
 
+  it('with the changed prefixes named, compares only those; a call without them compares the whole table again', async () => {
+    const { s, peer } = await establishedWithScripted();
+    const table = new Map([hostRoute('198.51.100.1'), hostRoute('198.51.100.2'), hostRoute('198.51.100.3')]);
+    s.setRoutes(table);
+    await updatesUntilEndOfRib(peer);
+
+    let before = peer.received.length;
+    table.set(...hostRoute('198.51.100.2', { communities: [0xfc000001] }));
+    table.delete('198.51.100.3/32');
+    table.set(...hostRoute('198.51.100.4'));
+    // Changed in place but not named: left alone until the whole table is compared.
+    table.set(...hostRoute('198.51.100.1', { communities: [0xfc000002] }));
+    s.setRoutes(table, ['198.51.100.2/32', '198.51.100.3/32', '198.51.100.4/32']);
+    await s.flushed();
+    await sleep(100);
+    expect(summarize(peer.received.slice(before).filter(isUpdate))).to.deep.equal({ announced: ['4:c6336402/32', '4:c6336404/32'], withdrawn: ['4:c6336403/32'] });
+
+    before = peer.received.length;
+    s.setRoutes(table);
+    await s.flushed();
+    await sleep(100);
+    expect(summarize(peer.received.slice(before).filter(isUpdate))).to.deep.equal({ announced: ['4:c6336401/32'], withdrawn: [] });
+  });
+
+  it('resends every route on a route refresh, and a change naming its prefixes afterwards is sent too', async () => {
+    const { s, peer } = await establishedWithScripted();
+    const table = new Map([hostRoute('198.51.100.1'), hostRoute('198.51.100.2')]);
+    s.setRoutes(table);
+    await updatesUntilEndOfRib(peer);
+    const before = peer.received.length;
+    peer.send({ type: 'route-refresh', family: IPV4_UNICAST, subtype: 0 });
+    await peer.next(isUpdate);
+    table.set(...hostRoute('198.51.100.3'));
+    s.setRoutes(table, ['198.51.100.3/32']);
+    await s.flushed();
+    await sleep(100);
+    expect(summarize(peer.received.slice(before).filter(isUpdate)).announced).to.deep.equal(['4:c6336401/32', '4:c6336402/32', '4:c6336403/32']);
+  });
+
   it('holds routes until the session is up and sends them with End-of-RIB for each family', async () => {
     const listener = await scriptedListener();
     const s = session({ peerPort: listener.port });
@@ -266,6 +305,7 @@ describe('BGP session over loopback', function () {
     expect(down.reason).to.equal('hold timer expired: nothing from the peer for 3 s');
     const notification = (await peer.next(isNotification)) as NotificationMessage;
     expect([notification.code, notification.subcode]).to.deep.equal([4, 0]);
+    expect(logLines.filter((l) => l.message === 'NOTIFICATION sent' && l.peer === 'tor' && Date.parse(String(l.ts)) >= silentSince).map((l) => l.notification)).to.deep.equal(['Hold Timer Expired']);
     expect(s.state).to.equal('Active');
   });
 

@@ -8,6 +8,7 @@ import {
   FSM_ERROR,
   type OutboundRoute,
   decodeMessage,
+  describeNotificationMessage,
   encodeMessage,
   endOfRib,
   isEndOfRib,
@@ -99,6 +100,8 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
   private readonly timers = new Map<TimerName, NodeJS.Timeout>();
   private rib = new AdjRibOut();
   private desired: ReadonlyMap<string, OutboundRoute> = new Map();
+  /** Prefixes changed since the last flush, or 'all' when the whole table must be compared. */
+  private dirty: Set<string> | 'all' = 'all';
   private flushScheduled = false;
   private flushDirty = false;
   private flushRunning: Promise<void> | undefined;
@@ -180,6 +183,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
       this.gracefulShutdown = true;
       this.rib.resend(4);
       this.rib.resend(6);
+      this.dirty = 'all';
       this.requestFlush();
       await this.flushed();
       this.log.info('graceful shutdown: routes re-announced with GRACEFUL_SHUTDOWN; waiting before closing', {
@@ -201,10 +205,16 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
 
   /**
    * The routes the peer should hold, keyed by prefix text. Calls within one tick are coalesced;
-   * only the difference from what the peer holds is sent.
+   * only the difference from what the peer holds is sent. `changed`, when given, names every
+   * prefix in which `routes` differs from the routes of the previous call (the caller may pass
+   * the same map, changed in place): only those are compared, so the cost follows the change,
+   * not the size of the table. Without it the whole table is compared.
    */
-  setRoutes(routes: ReadonlyMap<string, OutboundRoute>): void {
+  setRoutes(routes: ReadonlyMap<string, OutboundRoute>, changed?: Iterable<string>): void {
     this.desired = routes;
+    // Not Established: the next Established sends the whole table anyway.
+    if (changed === undefined || this.fsm.name !== 'Established') this.dirty = 'all';
+    else if (this.dirty !== 'all') for (const key of changed) this.dirty.add(key);
     if (this.fsm.name === 'Established') this.requestFlush();
   }
 
@@ -273,6 +283,8 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
         return;
       }
       case 'send':
+        // Which NOTIFICATION we sent is what the peer's operator will ask about; the reason alone does not say.
+        if (action.message.type === 'notification') this.log.warn('NOTIFICATION sent', { notification: describeNotificationMessage(action.message) });
         this.connection?.write(encodeMessage(action.message, this.codecOptions()));
         return;
       case 'start-timer': {
@@ -304,6 +316,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
         gracefulRestart: negotiated.gracefulRestart,
       });
       this.rib = new AdjRibOut();
+      this.dirty = 'all';
       this.endOfRibPending = true;
       this.requestFlush();
       this.emit('established', negotiated);
@@ -442,6 +455,7 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
     if (ip === undefined) return;
     this.log.info('the peer asked for a route refresh; resending', { family: familyText(family) });
     this.rib.resend(ip);
+    this.dirty = 'all';
     this.requestFlush();
   }
 
@@ -544,17 +558,24 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
       const connection = this.connection;
       const negotiated = this.fsm.negotiated;
       if (this.fsm.name !== 'Established' || connection === undefined || negotiated === undefined) return;
+      const dirty = this.dirty;
+      this.dirty = new Set();
       const summary = await sendChanges(
         {
           rib: this.rib,
           desired: this.desired,
+          ...(dirty === 'all' ? {} : { keys: dirty }),
           families: negotiated.families,
           policy: { localAsn: this.config.localAsn, ibgp: negotiated.ibgp, gracefulShutdown: this.gracefulShutdown },
           codec: negotiated.codec,
         },
         connection,
       );
-      if (!summary.complete) return;
+      if (!summary.complete) {
+        // The connection is gone; whatever comes next compares everything.
+        this.dirty = 'all';
+        return;
+      }
       if (summary.announced + summary.withdrawn > 0) {
         this.log.info('routes sent', { announced: summary.announced, withdrawn: summary.withdrawn, held: this.rib.size });
       }
@@ -567,8 +588,11 @@ export class BgpSession extends EventEmitter<BgpSessionEvents> {
     }
   }
 
-  /** Resolves once every requested flush has been handed to the socket and the socket drained. */
-  private async flushed(): Promise<void> {
+  /**
+   * Resolves once every route change requested so far has been handed to the socket and the
+   * socket drained (at once when not Established: nothing is sent then).
+   */
+  async flushed(): Promise<void> {
     while (this.flushScheduled || this.flushRunning !== undefined) {
       await (this.flushRunning ?? new Promise<void>((resolve) => setImmediate(resolve)));
     }
