@@ -11,8 +11,6 @@ import {
   readCommonFlags,
 } from '@herald/shared/cli/flags.js';
 
-export type { ListenAddress } from '@herald/shared/cli/flags.js';
-
 export interface Flags extends CommonFlags {
   leaderElect: boolean;
   leaseName: string;

@@ -6,6 +6,7 @@ import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '../api/constants.js';
 import { buildConfig } from './build.js';
 import { DURATION_PATTERN } from './duration.js';
 import { formatConfigError } from './errors.js';
+import { RESOURCE_LIST } from './resource-lists.js';
 import { everyField } from './test-fixtures.js';
 import type { ConfigResources } from './types.js';
 
@@ -246,14 +247,7 @@ describe('CRD manifests in crds/', () => {
   });
 });
 
-const RESOURCE_KEY: Partial<Record<string, keyof ConfigResources>> = {
-  IPAddressPool: 'ipAddressPools',
-  L2Advertisement: 'l2Advertisements',
-  BGPAdvertisement: 'bgpAdvertisements',
-  BGPPeer: 'bgpPeers',
-  BFDProfile: 'bfdProfiles',
-  Community: 'communities',
-};
+const RESOURCE_KEY: Partial<Record<string, keyof ConfigResources>> = RESOURCE_LIST;
 
 describe('examples in examples/', () => {
   const examples = load('examples');

@@ -1,6 +1,7 @@
 import type { Agent } from 'node:https';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { GROUP, PLURAL, VERSION } from '@herald/shared/api/constants.js';
+import { RESOURCE_LIST } from '@herald/shared/config/resource-lists.js';
 import type { ConfigResources } from '@herald/shared/config/types.js';
 import { listPlain } from '@herald/shared/kube/api-client.js';
 import { Informer, type InformerHandlers } from '@herald/shared/kube/informer.js';
@@ -21,14 +22,6 @@ export interface SourcesOptions {
 const CONFIG_KINDS = ['IPAddressPool', 'L2Advertisement', 'BGPAdvertisement', 'BGPPeer', 'BFDProfile', 'Community'] as const;
 type ConfigKind = (typeof CONFIG_KINDS)[number];
 
-const CONFIG_LISTS: Readonly<Record<ConfigKind, keyof ConfigResources>> = {
-  IPAddressPool: 'ipAddressPools',
-  L2Advertisement: 'l2Advertisements',
-  BGPAdvertisement: 'bgpAdvertisements',
-  BGPPeer: 'bgpPeers',
-  BFDProfile: 'bfdProfiles',
-  Community: 'communities',
-};
 
 /** Server-side apply bookkeeping and last-applied annotations: never read, often the bulk of an object. */
 function slim<T extends KubernetesObject>(obj: T): T {
@@ -102,7 +95,7 @@ export class Sources {
   /** The cached configuration objects, as buildConfig reads them. */
   configResources(): ConfigResources {
     const out: Record<string, unknown[]> = {};
-    for (const kind of CONFIG_KINDS) out[CONFIG_LISTS[kind]] = this.config.get(kind)?.list() ?? [];
+    for (const kind of CONFIG_KINDS) out[RESOURCE_LIST[kind] ?? kind] = this.config.get(kind)?.list() ?? [];
     out.secrets = this.config.get('Secret')?.list() ?? [];
     return out as ConfigResources;
   }

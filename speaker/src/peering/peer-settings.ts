@@ -1,23 +1,10 @@
 import type { PeerConfig } from '@herald/shared/config/types.js';
 import type { IP } from '@herald/shared/net/address.js';
+import type { BgpSessionOptions } from '../bgp/session/session.js';
 import { deriveRouterId } from '../bgp/session/router-id.js';
 
 /** What a BgpSession is built from, decided from a BGPPeer and this node; pure. */
-export interface PeerSettings {
-  readonly peerAddress: IP;
-  readonly peerPort: number;
-  readonly peerASN: number | 'internal' | 'external';
-  readonly localASN: number;
-  readonly routerId: number;
-  readonly sourceAddress?: IP;
-  readonly holdTimeSeconds: number;
-  readonly keepaliveTimeSeconds: number;
-  readonly connectTimeSeconds: number;
-  readonly password?: string;
-  readonly gracefulRestart: boolean;
-  readonly ibgp: boolean;
-  readonly ebgpMultiHop: boolean;
-}
+export type PeerSettings = Omit<BgpSessionOptions, 'peerName' | 'logger' | 'connect' | 'passive' | 'families' | 'gracefulRestartTimeSeconds'>;
 
 export type PeerSettingsResult = { ok: true; settings: PeerSettings } | { ok: false; error: string };
 
