@@ -20,6 +20,7 @@ import type { HeraldConfig } from '@herald/shared/config/types.js';
 import { printFigure } from '@herald/shared/bench/report.js';
 import type { ServiceInput, ServiceKey } from '@herald/shared/service/types.js';
 import { Announcer } from './announcer.js';
+import { cpuMs, mean, quantile } from './bench-stats.js';
 import { decideBgp } from './decide.js';
 import { diffRoutes } from './diff.js';
 import type { ServiceEndpoints } from './endpoints.js';
@@ -108,19 +109,6 @@ function changes(count: number): Change[] {
   return out;
 }
 
-function cpuMs(start: NodeJS.CpuUsage): number {
-  const d = process.cpuUsage(start);
-  return (d.user + d.system) / 1000;
-}
-
-function mean(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0) / xs.length;
-}
-
-function quantile(xs: readonly number[], q: number): number {
-  const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
 
 function main(): void {
   const config = benchConfig();

@@ -20,6 +20,12 @@ interface PoolSpan {
   readonly pool: string;
 }
 
+/** Every pool range of each family, ascending; pools are disjoint (the configuration refuses overlaps). */
+export interface PoolSpans {
+  readonly 4: readonly PoolSpan[];
+  readonly 6: readonly PoolSpan[];
+}
+
 /**
  * Everything about the configuration and this node that does not depend on a Service, computed
  * once per configuration or node change, so deciding one Service is a few lookups.
@@ -32,8 +38,7 @@ export interface AnnounceContext {
   /** Sessions this node opens, by name. */
   readonly peers: readonly PeerConfig[];
   readonly peerByName: ReadonlyMap<string, PeerConfig>;
-  /** Every pool range of each family, ascending; pools are disjoint (the configuration refuses overlaps). */
-  readonly spans: { readonly 4: readonly PoolSpan[]; readonly 6: readonly PoolSpan[] };
+  readonly spans: PoolSpans;
   /** Pool name -> the advertisements covering it, by name. */
   readonly advertisementsByPool: ReadonlyMap<string, readonly AdvertisementView[]>;
 }
@@ -49,8 +54,8 @@ function viewOf(ad: BGPAdvertisementConfig, node: NodeInput | undefined): Advert
   return { config: ad, communities, largeCommunities, selectsNode: selectsNode(ad.nodeSelectors, node) };
 }
 
-export function buildContext(config: HeraldConfig, nodeName: string, node: NodeInput | undefined): AnnounceContext {
-  const peers = peersForNode(config.peers, node);
+/** The pools' ranges, for poolOf; shared by BGP and layer 2 mode. */
+export function poolSpans(config: HeraldConfig): PoolSpans {
   const spans: { 4: PoolSpan[]; 6: PoolSpan[] } = { 4: [], 6: [] };
   for (const pool of config.pools) {
     for (const family of [4, 6] as const) {
@@ -58,6 +63,12 @@ export function buildContext(config: HeraldConfig, nodeName: string, node: NodeI
     }
   }
   for (const family of [4, 6] as const) spans[family].sort((a, b) => (a.first < b.first ? -1 : a.first > b.first ? 1 : 0));
+  return spans;
+}
+
+export function buildContext(config: HeraldConfig, nodeName: string, node: NodeInput | undefined): AnnounceContext {
+  const peers = peersForNode(config.peers, node);
+  const spans = poolSpans(config);
   const advertisementsByPool = new Map<string, AdvertisementView[]>();
   for (const ad of config.bgpAdvertisements) {
     const view = viewOf(ad, node);
@@ -79,7 +90,7 @@ export function buildContext(config: HeraldConfig, nodeName: string, node: NodeI
 }
 
 /** The pool holding the address, by binary search over the ranges of its family. */
-export function poolOf(ctx: AnnounceContext, ip: IP): string | undefined {
+export function poolOf(ctx: { readonly spans: PoolSpans }, ip: IP): string | undefined {
   const spans = ctx.spans[ip.family];
   let lo = 0;
   let hi = spans.length - 1;

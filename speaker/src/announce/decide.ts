@@ -4,12 +4,12 @@ import { type SlotTable, addContribution, mergeRoute, sortedTable } from './merg
 import { type ServiceView, decideService, readServiceView } from './service-decision.js';
 import type { BgpDecision, BgpInput, ServiceAnnouncement } from './types.js';
 
-/** Views of the input Services, ascending by key; two Services with one key are a caller's bug. */
-export function readServiceViews(services: BgpInput['services']): ServiceView[] {
+/** Views of the input Services, ascending by key; two Services with one key are a caller's bug, reported as the caller's. */
+export function readServiceViews(services: BgpInput['services'], caller = 'decideBgp'): ServiceView[] {
   const views = services.map(readServiceView).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   for (let i = 1; i < views.length; i++) {
     const key = (views[i] as ServiceView).key;
-    if ((views[i - 1] as ServiceView).key === key) throw new Error(`decideBgp: Service ${key} is listed twice; pass each Service once`);
+    if ((views[i - 1] as ServiceView).key === key) throw new Error(`${caller}: Service ${key} is listed twice; pass each Service once`);
   }
   return views;
 }
