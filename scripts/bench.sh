@@ -16,3 +16,4 @@ run "controller end to end on the lab API server" node e2e/dist/bench/controller
 run "BGP packing: 100,000 routes in packed UPDATEs against one UPDATE per route" node speaker/dist/bgp/codec/packing.bench.js
 run "speaker decision: one changed Service among 10,000 against a full recompute" node speaker/dist/announce/announce.bench.js
 run "BGP into FRR: Herald's speaker against gobgpd (1,000 / 10,000 / 100,000 routes), and recompute-and-apply" node e2e/dist/bench/bgp.bench.js
+run "speaker layer 2 decision: one changed member or Service among 10,000 against a full recompute" node speaker/dist/announce/l2.bench.js
