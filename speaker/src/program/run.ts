@@ -79,14 +79,7 @@ async function serve(flags: Flags, log: Logger): Promise<void> {
     onResult: (result) => metrics.statusWrites.inc({ result }),
   });
 
-  let speaker: Speaker | undefined;
-  const sources = new Sources({
-    kubeConfig,
-    agent,
-    namespace: flags.namespace,
-    log,
-    onChange: (kind, obj, deleted) => speaker?.changed(kind, obj, deleted),
-  });
+  // Peering and Speaker read `sources` through closures that first run after it is built below.
   const peering = new Peering({
     nodeName: flags.nodeName,
     nodeAddresses: () => nodeAddresses(sources.nodes.get(undefined, flags.nodeName)),
@@ -95,7 +88,7 @@ async function serve(flags: Flags, log: Logger): Promise<void> {
     metrics,
   });
   await peering.start();
-  speaker = new Speaker({
+  const speaker = new Speaker({
     nodeName: flags.nodeName,
     namespace: flags.namespace,
     classify: { loadBalancerClass: flags.lbClass, defaultImplementation: flags.defaultClass },
@@ -112,13 +105,21 @@ async function serve(flags: Flags, log: Logger): Promise<void> {
     recordEvent: (target, event) => events.record(target, event),
   });
 
+  const sources = new Sources({
+    kubeConfig,
+    agent,
+    namespace: flags.namespace,
+    log,
+    onChange: (kind, obj, deleted) => speaker.changed(kind, obj, deleted),
+  });
+
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info('stopping', { signal, node: flags.nodeName, gracefulShutdownDelayMs: flags.gracefulShutdownDelayMs });
     void (async () => {
-      speaker?.stop();
+      speaker.stop();
       await peering.stop(flags.gracefulShutdownDelayMs);
       status.stop();
       await sources.stop();
