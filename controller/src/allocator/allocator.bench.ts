@@ -23,6 +23,7 @@ import type { ServiceInput } from '@herald/shared/service/types.js';
 import { AddressSpace } from './address-space.js';
 import { Allocator } from './allocator.js';
 import { FreeRanges } from './free-ranges.js';
+import { seededRandom } from '@herald/shared/bench/random.js';
 
 const WINDOW = 2_000;
 /** Herald's side is repeated on identical work and the median reported: a short timing is easily hit by a GC pause or a busy neighbour. */
@@ -75,18 +76,6 @@ function services(prefix: string, count: number, family: 'IPv4' | 'IPv6'): Servi
     });
   }
   return out;
-}
-
-/** A small seeded generator (mulberry32), so every run churns the same Services. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Distinct indexes in [0, n), `count` of them, in random order. */
@@ -172,7 +161,7 @@ function median(xs: number[]): number {
 
 function runFamily(run: FamilyRun): void {
   const churnCount = Math.round(run.size / 10);
-  const chosen = pickIndexes(run.size, churnCount, random(CHURN_SEED));
+  const chosen = pickIndexes(run.size, churnCount, seededRandom(CHURN_SEED));
   const samples: HeraldSample[] = [];
   for (let r = 0; r < RUNS; r++) samples.push(heraldRun(run, chosen));
   const first = samples[0] as HeraldSample;

@@ -3,20 +3,8 @@
  * seeded generator so a failing run can be repeated from its seed.
  */
 
-/** Uniform in [0, 1). */
-export type Random = () => number;
-
-/** mulberry32: tiny, fast, and the same sequence for the same seed everywhere. */
-export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { type Random, seededRandom } from '@herald/shared/bench/random.js';
+import type { Random } from '@herald/shared/bench/random.js';
 
 function below(random: Random, n: number): number {
   return Math.floor(random() * n);
