@@ -1,13 +1,13 @@
 import { CoreV1Api, CustomObjectsApi, DiscoveryV1Api, type V1EndpointSlice } from '@kubernetes/client-node';
 import { GROUP, KIND, PLURAL, VERSION } from '@herald/shared/api/constants.js';
 import type { BFDProfileSpec } from '@herald/shared/api/bfd.js';
-import type { BGPAdvertisementSpec } from '@herald/shared/api/advertisements.js';
+import type { BGPAdvertisementSpec, L2AdvertisementSpec } from '@herald/shared/api/advertisements.js';
 import type { BGPPeerSpec } from '@herald/shared/api/bgp-peer.js';
 import type { CommunitySpec } from '@herald/shared/api/community.js';
 import { apiErrorCode } from '@herald/shared/kube/errors.js';
 import type { TestCluster } from './cluster.js';
 
-type ConfigKind = typeof KIND.BGPPeer | typeof KIND.BGPAdvertisement | typeof KIND.Community | typeof KIND.BFDProfile;
+type ConfigKind = typeof KIND.BGPPeer | typeof KIND.BGPAdvertisement | typeof KIND.L2Advertisement | typeof KIND.Community | typeof KIND.BFDProfile;
 
 /** The label a Node selector picks one lab node by (labNodeObject sets it). */
 export const HOSTNAME_LABEL = 'kubernetes.io/hostname';
@@ -17,7 +17,7 @@ const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 
 /**
  * What speaker suites write besides pools and Services: BGP configuration (BGPPeer,
- * BGPAdvertisement, Community, BFDProfile) and password Secrets in Herald's namespace, and the
+ * BGPAdvertisement, Community, BFDProfile), L2Advertisements, password and membership Secrets in Herald's namespace, and the
  * EndpointSlices a kube-controller-manager would write (the lab has none). Everything written is
  * remembered and deleted by cleanup(), also after a failed test.
  */
@@ -43,6 +43,10 @@ export class BgpObjects {
     return this.create(KIND.BGPAdvertisement, name, spec);
   }
 
+  l2Advertisement(name: string, spec: L2AdvertisementSpec): Promise<void> {
+    return this.create(KIND.L2Advertisement, name, spec);
+  }
+
   community(name: string, spec: CommunitySpec): Promise<void> {
     return this.create(KIND.Community, name, spec);
   }
@@ -57,6 +61,15 @@ export class BgpObjects {
     await this.core.createNamespacedSecret({
       namespace: this.cluster.heraldNamespace,
       body: { metadata: { name, namespace: this.cluster.heraldNamespace }, type: 'kubernetes.io/basic-auth', data: { password: Buffer.from(password).toString('base64') } },
+    });
+  }
+
+  /** The layer-2 membership's Secret in Herald's namespace: the shared key under `secretkey`, as the speaker's --members-secret names it. */
+  async membersSecret(name: string, key: Buffer): Promise<void> {
+    this.secrets.add(name);
+    await this.core.createNamespacedSecret({
+      namespace: this.cluster.heraldNamespace,
+      body: { metadata: { name, namespace: this.cluster.heraldNamespace }, type: 'Opaque', data: { secretkey: key.toString('base64') } },
     });
   }
 

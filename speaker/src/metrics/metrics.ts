@@ -1,4 +1,5 @@
 import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
+import type { MembershipCounters } from '../members/membership.js';
 
 /** Every metric the speaker exports, in a registry of its own (never prom-client's global one). */
 export class SpeakerMetrics {
@@ -46,8 +47,8 @@ export class SpeakerMetrics {
 
   readonly statusWrites = new Counter({
     name: 'herald_speaker_status_writes_total',
-    help: 'Writes of ServiceBGPStatus objects, by result (ok, error).',
-    labelNames: ['result'] as const,
+    help: 'Writes of ServiceBGPStatus and ServiceL2Status objects, by kind and result (ok, error).',
+    labelNames: ['kind', 'result'] as const,
     registers: [this.registry],
   });
 
@@ -57,6 +58,38 @@ export class SpeakerMetrics {
     labelNames: ['result'] as const,
     registers: [this.registry],
   });
+
+  readonly l2OwnedAddresses = new Gauge({
+    name: 'herald_speaker_l2_owned_addresses',
+    help: 'Addresses this node answers ARP / Neighbor Solicitations for in layer-2 mode.',
+    registers: [this.registry],
+  });
+
+  readonly l2Conflicts = new Counter({
+    name: 'herald_speaker_l2_conflicts_total',
+    help: 'Split-brain reports: another station answered for an address this node owns in layer-2 mode.',
+    registers: [this.registry],
+  });
+
+  /** The membership's counters, read when scraped; absent until layer-2 mode starts its membership. */
+  private membership: (() => MembershipCounters) | undefined;
+
+  readonly membershipDatagrams = this.membershipCounter('herald_speaker_members_datagrams_total', 'Membership datagrams, by direction (sent, received).', 'direction', (c) => [
+    ['sent', c.sentDatagrams],
+    ['received', c.receivedDatagrams],
+  ]);
+
+  readonly membershipBytes = this.membershipCounter('herald_speaker_members_bytes_total', 'Membership bytes (UDP payload), by direction (sent, received).', 'direction', (c) => [
+    ['sent', c.sentBytes],
+    ['received', c.receivedBytes],
+  ]);
+
+  readonly membershipDrops = this.membershipCounter(
+    'herald_speaker_members_dropped_total',
+    'Membership datagrams dropped, by reason (auth, replayed, stale, malformed, ...), and sends that failed (send-error).',
+    'reason',
+    (c) => [...Object.entries(c.drops), ['send-error', c.sendErrors]],
+  );
 
   readonly peakMemory = new Gauge({
     name: 'herald_speaker_peak_resident_memory_bytes',
@@ -71,6 +104,29 @@ export class SpeakerMetrics {
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry });
     this.configStale.set(0);
     this.configErrors.set(0);
+  }
+
+  /** Scrapes read the membership's counters from here on. */
+  watchMembership(counters: () => MembershipCounters): void {
+    this.membership = counters;
+  }
+
+  /** A counter whose values are the membership's own, read at each scrape: one series per label value. */
+  private membershipCounter(name: string, help: string, label: string, values: (c: MembershipCounters) => Array<[string, number]>): Counter<string> {
+    const read = (): (() => MembershipCounters) | undefined => this.membership;
+    const counter: Counter<string> = new Counter({
+      name,
+      help,
+      labelNames: [label],
+      registers: [this.registry],
+      collect() {
+        const counters = read();
+        if (counters === undefined) return;
+        counter.reset();
+        for (const [value, n] of values(counters())) counter.inc({ [label]: value }, n);
+      },
+    });
+    return counter;
   }
 
   /** Forgets a peer that is no longer configured, so its series do not linger. */

@@ -26,7 +26,22 @@ describe('speaker command line', () => {
       nodeName: 'worker-1',
       listenPort: 179,
       gracefulShutdownDelayMs: 5000,
+      membersPort: 7946,
+      membersSecret: 'herald-memberlist',
+      membersBind: undefined,
     });
+  });
+
+  it('reads the layer-2 membership flags, writing the bind address canonically', () => {
+    const f = flags(['--node-name=n1', '--members-port=7950', '--members-secret=l2-key', '--members-bind=2001:DB8::0:5']);
+    expect([f.membersPort, f.membersSecret, f.membersBind]).to.deep.equal([7950, 'l2-key', '2001:db8::5']);
+  });
+
+  it('refuses a membership port outside 1..65535, a Secret name that is not one, and a bind address that is not an address', () => {
+    expect(error(['--node-name=n1', '--members-port=0'])).to.equal('--members-port must be a UDP port 1..65535, not "0"');
+    expect(error(['--node-name=n1', '--members-port=70000'])).to.contain('--members-port');
+    expect(error(['--node-name=n1', '--members-secret=Not_A_Name'])).to.equal('--members-secret must be a Secret name (a DNS subdomain), not "Not_A_Name"');
+    expect(error(['--node-name=n1', '--members-bind=node-1'])).to.equal('--members-bind must be an IPv4 or IPv6 address, not "node-1"');
   });
 
   it('prefers --node-name over NODE_NAME', () => {

@@ -9,6 +9,7 @@ import {
   parseStrict,
   readCommonFlags,
 } from '@herald/shared/cli/flags.js';
+import { formatIP, parseIP } from '@herald/shared/net/address.js';
 
 export interface Flags extends CommonFlags {
   /** The Node this speaker runs on: what it announces and which peers it opens are decided for it. */
@@ -17,6 +18,12 @@ export interface Flags extends CommonFlags {
   listenPort: number;
   /** How long routes carry GRACEFUL_SHUTDOWN (RFC 8326) before the sessions close on SIGTERM. */
   gracefulShutdownDelayMs: number;
+  /** UDP port of the layer-2 membership, the same on every speaker. */
+  membersPort: number;
+  /** Secret in Herald's namespace whose data key `secretkey` holds the membership's shared key. */
+  membersSecret: string;
+  /** Address the membership binds to and is reached at; default (undefined): the Node's first InternalIP. */
+  membersBind: string | undefined;
 }
 
 /** What flags default to from the environment, passed in so parsing stays pure. */
@@ -36,6 +43,12 @@ ${commonUsage(METRICS_ADDR)}  --node-name NAME        the Node this speaker runs
   --graceful-shutdown-delay DUR
                           on SIGTERM, announce with the GRACEFUL_SHUTDOWN community for this long
                           before closing the sessions (default 5s; 0s closes at once)
+  --members-port PORT     UDP port of the layer-2 membership, the same on every node (default 7946)
+  --members-secret NAME   Secret in Herald's namespace whose key "secretkey" holds the membership's
+                          shared key, 16 bytes or more (default herald-memberlist); without it
+                          layer-2 mode does not start
+  --members-bind ADDRESS  address the membership binds to and is reached at (default: the Node's
+                          first InternalIP)
   --help                  print this and exit
 `;
 
@@ -48,11 +61,14 @@ export function parseFlags(argv: readonly string[], env: FlagEnvironment): Flags
     'node-name': { type: 'string' },
     'listen-port': { type: 'string', default: '179' },
     'graceful-shutdown-delay': { type: 'string', default: '5s' },
+    'members-port': { type: 'string', default: '7946' },
+    'members-secret': { type: 'string', default: 'herald-memberlist' },
+    'members-bind': { type: 'string' },
   });
   if (typeof values === 'string') return { ok: false, error: values };
   const common = readCommonFlags(values);
   if (typeof common === 'string') return { ok: false, error: common };
-  if (common.help) return { ok: true, flags: { ...common, nodeName: '', listenPort: 0, gracefulShutdownDelayMs: 0 } };
+  if (common.help) return { ok: true, flags: { ...common, nodeName: '', listenPort: 0, gracefulShutdownDelayMs: 0, membersPort: 0, membersSecret: '', membersBind: undefined } };
 
   const nodeName = (values['node-name'] as string | undefined) ?? env.nodeName ?? '';
   if (nodeName === '') return { ok: false, error: '--node-name (or NODE_NAME) must name the Node this speaker runs on' };
@@ -69,5 +85,20 @@ export function parseFlags(argv: readonly string[], env: FlagEnvironment): Flags
     if (typeof delay === 'string') return { ok: false, error: delay };
     gracefulShutdownDelayMs = delay;
   }
-  return { ok: true, flags: { ...common, nodeName, listenPort, gracefulShutdownDelayMs } };
+
+  const membersPortText = values['members-port'] as string;
+  const membersPort = /^[0-9]{1,5}$/.test(membersPortText) ? Number(membersPortText) : NaN;
+  if (!(membersPort >= 1 && membersPort <= 65535)) return { ok: false, error: `--members-port must be a UDP port 1..65535, not ${JSON.stringify(membersPortText)}` };
+
+  const membersSecret = values['members-secret'] as string;
+  if (!DNS_SUBDOMAIN.test(membersSecret) || membersSecret.length > 253) return { ok: false, error: `--members-secret must be a Secret name (a DNS subdomain), not ${JSON.stringify(membersSecret)}` };
+
+  const bindText = values['members-bind'] as string | undefined;
+  let membersBind: string | undefined;
+  if (bindText !== undefined) {
+    const ip = parseIP(bindText);
+    if (ip === undefined) return { ok: false, error: `--members-bind must be an IPv4 or IPv6 address, not ${JSON.stringify(bindText)}` };
+    membersBind = formatIP(ip);
+  }
+  return { ok: true, flags: { ...common, nodeName, listenPort, gracefulShutdownDelayMs, membersPort, membersSecret, membersBind } };
 }

@@ -1,24 +1,18 @@
-import { PassThrough } from 'node:stream';
 import { expect } from 'chai';
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EventSpec } from '@herald/shared/api/event.js';
 import type { PeerConfig } from '@herald/shared/config/types.js';
 import { bgpAd, community, peer, pool } from '@herald/shared/config/test-fixtures.js';
 import type { EventTarget } from '@herald/shared/kube/event-recorder.js';
-import { createLogger } from '@herald/shared/log/logger.js';
 import { svc, withStatus } from '@herald/shared/service/test-fixtures.js';
 import type { ServiceKey } from '@herald/shared/service/types.js';
 import { node } from '../announce/test-fixtures.js';
 import type { RouteChanges } from '../announce/types.js';
 import { SpeakerMetrics } from '../metrics/metrics.js';
-import { type SpeakerInputs, Speaker } from './speaker.js';
+import { collectingLogger, slice } from './test-fixtures.js';
+import { Speaker } from './speaker.js';
+import { type SpeakerInputs, WatchFeed } from './watch-feed.js';
 
-function slice(service: string, byNode: Record<string, number>, name = `${service}-abc`): KubernetesObject {
-  const endpoints = Object.entries(byNode).flatMap(([nodeName, n]) =>
-    Array.from({ length: n }, (_, i) => ({ addresses: [`10.1.${nodeName.length}.${i}`], nodeName, conditions: { ready: true } })),
-  );
-  return { apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { namespace: 'default', name, labels: { 'kubernetes.io/service-name': service } }, endpoints } as KubernetesObject;
-}
 
 /** A Speaker fed from plain objects, recording what it asks of the sessions, the API and the log. */
 function harness(config: Record<string, unknown[]> = {}) {
@@ -38,23 +32,24 @@ function harness(config: Record<string, unknown[]> = {}) {
   const routes: RouteChanges[] = [];
   const status: Array<ReadonlyMap<ServiceKey, readonly string[]>> = [];
   const events: Array<{ target: EventTarget; event: EventSpec }> = [];
-  const logs: Array<Record<string, unknown>> = [];
-  const stream = new PassThrough();
-  stream.on('data', (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n').filter(Boolean)) logs.push(JSON.parse(line) as Record<string, unknown>);
-  });
+  const { log, logs } = collectingLogger();
   const metrics = new SpeakerMetrics({ processMetrics: false });
-  const speaker = new Speaker({
+  const bgp = new Speaker({
     nodeName: 'n1',
-    namespace: 'herald-system',
-    classify: {},
-    inputs,
     routing: { setPeers: (p: readonly PeerConfig[]) => peers.push(p.map((x) => x.name)), applyRoutes: (c) => routes.push(c) },
-    log: createLogger({ component: 'speaker', level: 'debug', stream }),
-    metrics,
+    log,
     writeStatus: (d) => status.push(d),
     recordEvent: (target, event) => events.push({ target, event }),
   });
+  const feed = new WatchFeed({ nodeName: 'n1', namespace: 'herald-system', classify: {}, inputs, log, metrics, targets: [bgp] });
+  // As run.ts drives them: what this node held before a restart, then the feed's first decision.
+  const speaker = {
+    begin(held?: ReadonlySet<ServiceKey>): void {
+      if (held) bgp.heldBefore(held);
+      feed.begin();
+    },
+    changed: feed.changed.bind(feed),
+  };
   return { state, speaker, peers, routes, status, events, logs, metrics };
 }
 

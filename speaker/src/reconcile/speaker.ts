@@ -1,19 +1,14 @@
-import type { KubernetesObject } from '@kubernetes/client-node';
 import type { EventSpec } from '@herald/shared/api/event.js';
-import { buildConfig, formatConfigError } from '@herald/shared/config/index.js';
 import type { HeraldConfig, PeerConfig } from '@herald/shared/config/types.js';
 import type { EventTarget } from '@herald/shared/kube/event-recorder.js';
 import type { Logger } from '@herald/shared/log/logger.js';
-import { type ClassifyOptions, classifyService } from '@herald/shared/service/request.js';
-import type { ServiceInput, ServiceKey } from '@herald/shared/service/types.js';
+import type { ServiceKey } from '@herald/shared/service/types.js';
 import { Announcer, type AnnouncerChanges } from '../announce/announcer.js';
-import { type EndpointSliceInput, EndpointSliceIndex } from '../announce/endpoints.js';
-import type { NodeInput } from '../announce/node-eligibility.js';
 import { prefixText } from '../announce/prefix.js';
 import type { PeerRouteChanges, RouteChanges, ServiceAnnouncement } from '../announce/types.js';
-import type { SourceKind } from '../kube/sources.js';
-import type { SpeakerMetrics } from '../metrics/metrics.js';
 import { announcementEvent } from './events.js';
+import { AnnouncerTarget } from './announcer-target.js';
+import type { WatchWorld } from './watch-feed.js';
 
 /** Where decisions go: the BGP sessions. */
 export interface BgpRouting {
@@ -23,92 +18,36 @@ export interface BgpRouting {
   applyRoutes(changes: RouteChanges): void;
 }
 
-/** What the reconciler reads: the informers' caches. */
-export interface SpeakerInputs {
-  configResources(): Parameters<typeof buildConfig>[0];
-  services(): readonly KubernetesObject[];
-  endpointSlices(): readonly KubernetesObject[];
-  nodes(): readonly KubernetesObject[];
-}
-
 export interface SpeakerOptions {
   nodeName: string;
-  namespace: string;
-  classify: ClassifyOptions;
-  inputs: SpeakerInputs;
   routing: BgpRouting;
   log: Logger;
-  metrics: SpeakerMetrics;
   /** ServiceBGPStatus objects this node should hold: Service -> peers. */
   writeStatus: (desired: ReadonlyMap<ServiceKey, readonly string[]>) => void;
   recordEvent: (target: EventTarget, event: EventSpec) => void;
 }
 
-function keyOf(obj: { metadata?: { namespace?: string; name?: string } }): ServiceKey {
-  return `${obj.metadata?.namespace ?? ''}/${obj.metadata?.name ?? ''}`;
-}
-
 /**
- * The speaker's shell around the Announcer: watch events in, route changes out to the sessions,
- * ServiceBGPStatus and events out to the API. Configuration is rebuilt and validated on every
- * change of a Herald object; an invalid one is reported and the last good one stays in force.
- * Nothing is withdrawn because the API server went away: the caches keep what they last saw.
+ * BGP mode's shell around the Announcer, fed by the WatchFeed: route changes out to the sessions,
+ * ServiceBGPStatus and events out to the API. Nothing is withdrawn because the API server went
+ * away: the caches keep what they last saw.
  */
-export class Speaker {
-  private announcer: Announcer | undefined;
-  private readonly endpointIndex = new EndpointSliceIndex();
-  private readonly serviceObjects = new Map<ServiceKey, ServiceInput>();
+export class Speaker extends AnnouncerTarget<AnnouncerChanges> {
   private readonly announced = new Map<ServiceKey, ServiceAnnouncement>();
-  private configFingerprint = '';
-  private configTimer: NodeJS.Immediate | undefined;
-  private ready = false;
+  private alreadyAnnouncing: ReadonlySet<ServiceKey> = new Set();
 
-  constructor(private readonly o: SpeakerOptions) {}
-
-  /** After the caches synced: the first full decision. `alreadyAnnouncing` lists Services whose status this node held before. */
-  begin(alreadyAnnouncing: ReadonlySet<ServiceKey> = new Set()): void {
-    const config = this.buildConfig();
-    for (const slice of this.o.inputs.endpointSlices()) this.endpointIndex.upsert(slice as EndpointSliceInput);
-    for (const s of this.o.inputs.services()) this.serviceObjects.set(keyOf(s), s as ServiceInput);
-    this.ready = true;
-    if (config === undefined) return;
-    this.startAnnouncer(config, alreadyAnnouncing);
+  constructor(private readonly o: SpeakerOptions) {
+    super(o.recordEvent);
   }
 
-  /** A watch event. Configuration changes are gathered until the current burst of events ends. */
-  changed(kind: SourceKind, obj: KubernetesObject, deleted: boolean): void {
-    if (!this.ready) return;
-    switch (kind) {
-      case 'config':
-        if (this.configTimer === undefined) this.configTimer = setImmediate(() => this.configChanged());
-        return;
-      case 'service':
-        this.serviceChanged(obj as ServiceInput, deleted);
-        return;
-      case 'endpointslice':
-        this.endpointSliceChanged(obj as EndpointSliceInput, deleted);
-        return;
-      case 'node':
-        this.nodeChanged(obj as NodeInput, deleted);
-        return;
-    }
+  /** Before the feed begins: Services whose ServiceBGPStatus this node held before a restart (no new event for them). */
+  heldBefore(keys: ReadonlySet<ServiceKey>): void {
+    this.alreadyAnnouncing = keys;
   }
 
-  stop(): void {
-    if (this.configTimer !== undefined) clearImmediate(this.configTimer);
-    this.ready = false;
-  }
-
-  private startAnnouncer(config: HeraldConfig, alreadyAnnouncing: ReadonlySet<ServiceKey>): void {
-    const nodes = new Map<string, NodeInput>();
-    for (const n of this.o.inputs.nodes()) nodes.set(n.metadata?.name ?? '', n as NodeInput);
-    const announcer = new Announcer(config, this.o.nodeName, nodes);
-    this.announcer = announcer;
-    for (const [key, service] of this.serviceObjects) {
-      if (!this.handled(service)) continue;
-      announcer.updateEndpoints(key, this.endpointIndex.endpoints(key));
-      announcer.updateService(service);
-    }
+  start(config: HeraldConfig, world: WatchWorld): void {
+    const announcer = new Announcer(config, this.o.nodeName, world.nodes);
+    this.feed(announcer, world);
     const decision = announcer.decision();
     this.o.routing.setPeers(decision.peers);
     const routes = new Map<string, PeerRouteChanges>();
@@ -120,68 +59,14 @@ export class Speaker {
     this.o.routing.applyRoutes(routes);
     this.o.log.info('announcing what the cluster asks for', { node: this.o.nodeName, peers: decision.peers.map((p) => p.name), routes: count, services: decision.services.size });
     for (const [key, a] of decision.services) {
-      if (a.announced && alreadyAnnouncing.has(key)) this.announced.set(key, a);
+      if (a.announced && this.alreadyAnnouncing.has(key)) this.announced.set(key, a);
       else this.serviceOutcome(key, a);
     }
+    this.alreadyAnnouncing = new Set();
     this.publishStatus();
   }
 
-  private handled(service: ServiceInput): boolean {
-    return classifyService(service, this.o.classify).handled;
-  }
-
-  private buildConfig(): HeraldConfig | undefined {
-    const resources = this.o.inputs.configResources();
-    const result = buildConfig(resources, { namespace: this.o.namespace });
-    if (!result.ok) {
-      this.o.metrics.configStale.set(this.announcer === undefined ? 0 : 1);
-      this.o.metrics.configErrors.set(result.errors.length);
-      this.o.log.error(
-        this.announcer === undefined ? 'the configuration is invalid; nothing is announced until it is fixed' : 'the configuration is invalid; the last valid one stays in force',
-        { node: this.o.nodeName, errors: result.errors.map(formatConfigError) },
-      );
-      return undefined;
-    }
-    this.o.metrics.configStale.set(0);
-    this.o.metrics.configErrors.set(0);
-    return result.config;
-  }
-
-  private configChanged(): void {
-    this.configTimer = undefined;
-    const fingerprint = JSON.stringify(this.o.inputs.configResources(), (k, v: unknown) => (k === 'resourceVersion' || k === 'status' || k === 'managedFields' ? undefined : v));
-    if (fingerprint === this.configFingerprint) return;
-    this.configFingerprint = fingerprint;
-    const config = this.buildConfig();
-    if (config === undefined) return;
-    this.o.log.info('configuration changed', { node: this.o.nodeName, pools: config.pools.length, peers: config.peers.length, bgpAdvertisements: config.bgpAdvertisements.length });
-    if (this.announcer === undefined) this.startAnnouncer(config, new Set());
-    else this.apply(this.announcer.setConfig(config));
-  }
-
-  private serviceChanged(service: ServiceInput, deleted: boolean): void {
-    const key = keyOf(service);
-    if (deleted) this.serviceObjects.delete(key);
-    else this.serviceObjects.set(key, service);
-    if (this.announcer === undefined) return;
-    if (deleted || !this.handled(service)) this.apply(this.announcer.removeService(key));
-    else this.apply(this.announcer.updateService(service));
-  }
-
-  private endpointSliceChanged(slice: EndpointSliceInput, deleted: boolean): void {
-    const keys = deleted ? this.endpointIndex.remove(slice.metadata?.namespace ?? '', slice.metadata?.name ?? '') : this.endpointIndex.upsert(slice);
-    const announcer = this.announcer;
-    if (announcer === undefined) return;
-    for (const key of keys) this.apply(announcer.updateEndpoints(key, this.endpointIndex.endpoints(key)));
-  }
-
-  private nodeChanged(node: NodeInput, deleted: boolean): void {
-    if (this.announcer === undefined) return;
-    const name = node.metadata?.name ?? '';
-    this.apply(deleted ? this.announcer.removeNode(name) : this.announcer.updateNode(node));
-  }
-
-  private apply(changes: AnnouncerChanges): void {
+  protected apply(changes: AnnouncerChanges): void {
     if (changes.peers !== undefined) this.o.routing.setPeers(changes.peers);
     if (changes.routes.size > 0) {
       this.o.routing.applyRoutes(changes.routes);
@@ -202,10 +87,8 @@ export class Speaker {
     else this.announced.delete(key);
     const event = announcementEvent(this.o.nodeName, before, a);
     if (event === undefined) return;
-    const service = this.serviceObjects.get(key);
-    const [namespace = '', name = ''] = key.split('/');
     this.o.log.info(event.message, { service: key, node: this.o.nodeName, reason: event.reason });
-    this.o.recordEvent({ apiVersion: 'v1', kind: 'Service', namespace, name, uid: service?.metadata?.uid }, event);
+    this.recordOnService(key, event);
   }
 
   private publishStatus(): void {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '@herald/shared/api/constants.js';
-import type { ServiceBGPStatusStatus } from '@herald/shared/api/status.js';
+import type { ServiceBGPStatusStatus, ServiceL2StatusStatus } from '@herald/shared/api/status.js';
 import { apiErrorCode, apiErrorMessage } from '@herald/shared/kube/errors.js';
 import type { Logger } from '@herald/shared/log/logger.js';
 import type { ServiceKey } from '@herald/shared/service/types.js';
@@ -9,6 +9,40 @@ import type { ServiceKey } from '@herald/shared/service/types.js';
 export const LABEL_NODE = 'heraldlb.io/node';
 export const LABEL_SERVICE_NAME = 'heraldlb.io/service-name';
 export const LABEL_SERVICE_NAMESPACE = 'heraldlb.io/service-namespace';
+
+/**
+ * One kind of per-(Service, node) status object: its kind, the prefix of its names, and how the
+ * value the speaker keeps per Service (peers, interfaces) becomes its status and back.
+ */
+export interface StatusKind<V> {
+  kind: 'ServiceBGPStatus' | 'ServiceL2Status';
+  prefix: string;
+  toStatus(node: string, serviceNamespace: string, serviceName: string, value: V): { serviceName?: string; serviceNamespace?: string };
+  fromStatus(status: Record<string, unknown> | undefined): V;
+  same(a: V, b: V): boolean;
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((p, i) => p === b[i]);
+}
+
+/** ServiceBGPStatus: the BGPPeer names a node means to announce the Service to. */
+export const BGP_STATUS: StatusKind<readonly string[]> = {
+  kind: KIND.ServiceBGPStatus,
+  prefix: 'bgp',
+  toStatus: (node, serviceNamespace, serviceName, peers): ServiceBGPStatusStatus => ({ node, serviceName, serviceNamespace, peers: [...peers] }),
+  fromStatus: (status) => (status as ServiceBGPStatusStatus | undefined)?.peers ?? [],
+  same: sameList,
+};
+
+/** ServiceL2Status: the interfaces the node answers ARP / NDP for the Service on. */
+export const L2_STATUS: StatusKind<readonly string[]> = {
+  kind: KIND.ServiceL2Status,
+  prefix: 'l2',
+  toStatus: (node, serviceNamespace, serviceName, interfaces): ServiceL2StatusStatus => ({ node, serviceName, serviceNamespace, interfaces: interfaces.map((name) => ({ name })) }),
+  fromStatus: (status) => ((status as ServiceL2StatusStatus | undefined)?.interfaces ?? []).map((i) => i.name),
+  same: sameList,
+};
 
 export interface StatusWriterOptions {
   api: CustomObjectsApi;
@@ -22,7 +56,7 @@ export interface StatusWriterOptions {
 }
 
 /**
- * The status object's name: readable (`bgp-<node>-<namespace>-<service>`) and the same on every
+ * The status object's name: readable (`<prefix>-<node>-<namespace>-<service>`, prefix `bgp` or `l2`) and the same on every
  * restart, so a restarted speaker finds its own objects instead of creating duplicates. Names that
  * would pass the 253-character limit keep a readable head and end in a hash of the whole.
  */
@@ -34,40 +68,39 @@ export function statusName(prefix: string, node: string, service: ServiceKey): s
   return `${full.slice(0, 253 - 17).replace(/[-.]+$/, '')}-${hash}`;
 }
 
-function samePeers(a: readonly string[] | undefined, b: readonly string[]): boolean {
-  return a !== undefined && a.length === b.length && a.every((p, i) => p === b[i]);
-}
-
 interface StatusObject {
   metadata?: { name?: string; labels?: Record<string, string> };
-  status?: ServiceBGPStatusStatus;
+  status?: Record<string, unknown> & { serviceName?: string; serviceNamespace?: string };
 }
 
 /**
- * Keeps one ServiceBGPStatus per Service this node announces (its node, the Service, the peers it
- * means to announce to) and deletes those it no longer announces. Writes run one at a time in the
+ * Keeps one status object of its kind per Service this node announces (its node, the Service, the
+ * peers or interfaces) and deletes those it no longer announces. Writes run one at a time in the
  * background; a failed one is retried later and never holds up announcing.
  */
-export class BgpStatusWriter {
+export class StatusWriter<V> {
   /** What the API holds for this node, as far as this process knows. */
-  private readonly holding = new Map<ServiceKey, readonly string[]>();
-  private desired = new Map<ServiceKey, readonly string[]>();
+  private readonly holding = new Map<ServiceKey, V>();
+  private desired = new Map<ServiceKey, V>();
   private running: Promise<void> | undefined;
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
   private loaded = false;
   private stopped = false;
 
-  constructor(private readonly o: StatusWriterOptions) {}
+  constructor(
+    private readonly k: StatusKind<V>,
+    private readonly o: StatusWriterOptions,
+  ) {}
 
-  /** The ServiceBGPStatus objects this node should hold: Service -> BGPPeer names, sorted. */
-  set(desired: ReadonlyMap<ServiceKey, readonly string[]>): void {
+  /** The status objects this node should hold: Service -> value (BGPPeer names, interfaces), sorted. */
+  set(desired: ReadonlyMap<ServiceKey, V>): void {
     this.desired = new Map(desired);
     this.kick();
   }
 
   /**
-   * The Services this node held a ServiceBGPStatus for before this process started (it announced
+   * The Services this node held a status object for before this process started (it announced
    * them then), read once; empty when the API cannot be asked now.
    */
   async held(): Promise<Set<ServiceKey>> {
@@ -76,7 +109,7 @@ export class BgpStatusWriter {
         await this.load();
         this.loaded = true;
       } catch (e) {
-        this.o.log.warn('could not list this node\'s ServiceBGPStatus objects', { node: this.o.nodeName, reason: apiErrorMessage(e) });
+        this.o.log.warn(`could not list this node's ${this.k.kind} objects`, { node: this.o.nodeName, reason: apiErrorMessage(e) });
       }
     }
     return new Set(this.holding.keys());
@@ -114,15 +147,16 @@ export class BgpStatusWriter {
         await this.load();
         this.loaded = true;
       } catch (e) {
-        this.o.log.warn('could not list this node\'s ServiceBGPStatus objects; trying again shortly', { node: this.o.nodeName, reason: apiErrorMessage(e) });
+        this.o.log.warn(`could not list this node's ${this.k.kind} objects; trying again shortly`, { node: this.o.nodeName, reason: apiErrorMessage(e) });
         this.scheduleRetry();
         return;
       }
     }
-    for (const [service, peers] of [...this.desired]) {
+    for (const [service, value] of [...this.desired]) {
       if (this.stopped) return;
-      if (samePeers(this.holding.get(service), peers)) continue;
-      failed = !(await this.attempt(service, 'write', () => this.write(service, peers))) || failed;
+      const held = this.holding.get(service);
+      if (held !== undefined && this.k.same(held, value)) continue;
+      failed = !(await this.attempt(service, 'write', () => this.write(service, value))) || failed;
     }
     for (const service of [...this.holding.keys()]) {
       if (this.stopped) return;
@@ -144,7 +178,7 @@ export class BgpStatusWriter {
       return true;
     } catch (e) {
       this.o.onResult?.('error');
-      this.o.log.warn(`could not ${what} the ServiceBGPStatus; trying again shortly`, { service, node: this.o.nodeName, reason: apiErrorMessage(e) });
+      this.o.log.warn(`could not ${what} the ${this.k.kind}; trying again shortly`, { service, node: this.o.nodeName, reason: apiErrorMessage(e) });
       return false;
     }
   }
@@ -154,31 +188,31 @@ export class BgpStatusWriter {
       group: GROUP,
       version: VERSION,
       namespace: this.o.namespace,
-      plural: PLURAL.ServiceBGPStatus,
+      plural: PLURAL[this.k.kind],
       labelSelector: `${LABEL_NODE}=${this.o.nodeName}`,
     })) as { items?: StatusObject[] };
     for (const item of list.items ?? []) {
       const ns = item.status?.serviceNamespace ?? item.metadata?.labels?.[LABEL_SERVICE_NAMESPACE];
       const name = item.status?.serviceName ?? item.metadata?.labels?.[LABEL_SERVICE_NAME];
       if (ns === undefined || name === undefined) continue;
-      this.holding.set(`${ns}/${name}`, item.status?.peers ?? []);
+      this.holding.set(`${ns}/${name}`, this.k.fromStatus(item.status));
     }
   }
 
-  private async write(service: ServiceKey, peers: readonly string[]): Promise<void> {
+  private async write(service: ServiceKey, value: V): Promise<void> {
     const [namespace = '', name = ''] = service.split('/');
-    const objectName = statusName('bgp', this.o.nodeName, service);
-    const status: ServiceBGPStatusStatus = { node: this.o.nodeName, serviceName: name, serviceNamespace: namespace, peers: [...peers] };
+    const objectName = statusName(this.k.prefix, this.o.nodeName, service);
+    const status = this.k.toStatus(this.o.nodeName, namespace, name, value);
     if (!this.holding.has(service)) {
       try {
         await this.o.api.createNamespacedCustomObject({
           group: GROUP,
           version: VERSION,
           namespace: this.o.namespace,
-          plural: PLURAL.ServiceBGPStatus,
+          plural: PLURAL[this.k.kind],
           body: {
             apiVersion: API_VERSION,
-            kind: KIND.ServiceBGPStatus,
+            kind: this.k.kind,
             metadata: {
               name: objectName,
               namespace: this.o.namespace,
@@ -196,11 +230,11 @@ export class BgpStatusWriter {
       group: GROUP,
       version: VERSION,
       namespace: this.o.namespace,
-      plural: PLURAL.ServiceBGPStatus,
+      plural: PLURAL[this.k.kind],
       name: objectName,
       body: [{ op: 'add', path: '/status', value: status }],
     });
-    this.holding.set(service, [...peers]);
+    this.holding.set(service, value);
   }
 
   private async remove(service: ServiceKey): Promise<void> {
@@ -209,8 +243,8 @@ export class BgpStatusWriter {
         group: GROUP,
         version: VERSION,
         namespace: this.o.namespace,
-        plural: PLURAL.ServiceBGPStatus,
-        name: statusName('bgp', this.o.nodeName, service),
+        plural: PLURAL[this.k.kind],
+        name: statusName(this.k.prefix, this.o.nodeName, service),
       });
     } catch (e) {
       if (apiErrorCode(e) !== 404) throw e;

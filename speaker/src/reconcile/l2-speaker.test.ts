@@ -1,0 +1,149 @@
+import { expect } from 'chai';
+import type { KubernetesObject } from '@kubernetes/client-node';
+import type { EventSpec } from '@herald/shared/api/event.js';
+import type { EventTarget } from '@herald/shared/kube/event-recorder.js';
+import type { ServiceKey } from '@herald/shared/service/types.js';
+import { INTERFACES, l2, rank } from '../announce/l2-test-fixtures.js';
+import { node, pool, svc } from '../announce/test-fixtures.js';
+import type { OwnedAddress } from '../l2/owned.js';
+import { SpeakerMetrics } from '../metrics/metrics.js';
+import { L2Speaker } from './l2-speaker.js';
+import { collectingLogger, slice } from './test-fixtures.js';
+import { type SpeakerInputs, WatchFeed } from './watch-feed.js';
+
+const NODES = ['n1', 'n2', 'n3'];
+
+/** The first address of 198.51.100.0/24 the nodes rank in this order first (`owner`, then the next in line). */
+function addressWonBy(...order: string[]): string {
+  for (let i = 1; i < 255; i++) {
+    const address = `198.51.100.${i}`;
+    if (order.every((n, j) => rank(NODES, address)[j] === n)) return address;
+  }
+  throw new Error(`no address of 198.51.100.0/24 ranks ${order.join(', ')} first`);
+}
+
+
+/** A layer-2 reconciler fed from plain objects, with a fake responder, recording what it asks of the API and the log. */
+function harness(address: string, o: { local?: boolean; endpoints?: Record<string, number> } = {}) {
+  const state = {
+    config: { ipAddressPools: [pool('default', { addresses: ['198.51.100.0/24'] })], l2Advertisements: [l2('l2')] } as Record<string, unknown[]>,
+    services: [svc('web', { status: [address], local: o.local })] as unknown as KubernetesObject[],
+    slices: [slice('web', o.endpoints ?? { n1: 1, n2: 1, n3: 1 })],
+    nodes: NODES.map((n) => node(n)) as KubernetesObject[],
+  };
+  const inputs: SpeakerInputs = {
+    configResources: () => state.config,
+    services: () => state.services,
+    endpointSlices: () => state.slices,
+    nodes: () => state.nodes,
+  };
+  const owned: Array<ReadonlyMap<string, OwnedAddress>> = [];
+  const status: Array<ReadonlyMap<ServiceKey, readonly string[]>> = [];
+  const events: Array<{ target: EventTarget; event: EventSpec }> = [];
+  const { log, logs } = collectingLogger();
+  const metrics = new SpeakerMetrics({ processMetrics: false });
+  const speaker = new L2Speaker({
+    nodeName: 'n1',
+    responder: { setOwned: (m) => owned.push(new Map(m)) },
+    log,
+    metrics,
+    writeStatus: (d) => status.push(new Map(d)),
+    recordEvent: (target, event) => events.push({ target, event }),
+  });
+  const feed = new WatchFeed({ nodeName: 'n1', namespace: 'herald-system', classify: {}, inputs, log, metrics, targets: [speaker] });
+  speaker.setInterfaces(INTERFACES);
+  return { state, speaker, feed, owned, status, events, logs, metrics };
+}
+
+const lastOwned = (h: { owned: Array<ReadonlyMap<string, OwnedAddress>> }): Record<string, OwnedAddress> => Object.fromEntries(h.owned.at(-1) ?? new Map());
+const lastStatus = (h: { status: Array<ReadonlyMap<ServiceKey, readonly string[]>> }): Array<[ServiceKey, readonly string[]]> => [...(h.status.at(-1) ?? new Map())];
+
+describe('layer-2 speaker reconciler', () => {
+  it('answers for an address this node wins on the interface whose subnet holds it, writes its ServiceL2Status and says so on the Service', () => {
+    const address = addressWonBy('n1');
+    const h = harness(address);
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    expect(lastOwned(h)).to.deep.equal({ [address]: { interfaces: ['eth1'], services: ['default/web'] } });
+    expect(lastStatus(h)).to.deep.equal([['default/web', ['eth1']]]);
+    expect(h.events.map((e) => e.event)).to.deep.equal([{ type: 'Normal', reason: 'AnnouncedOverL2', message: `announced by node n1 on eth1 (${address})` }]);
+    expect(h.events[0]?.target).to.include({ kind: 'Service', namespace: 'default', name: 'web' });
+    expect(h.logs.some((l) => l.message === 'answering for' && l.address === address && l.interfaces === 'eth1')).to.equal(true);
+  });
+
+  it('answers for nothing while the membership has not reported this node live', () => {
+    const h = harness(addressWonBy('n1'));
+    h.feed.begin();
+    expect(lastOwned(h)).to.deep.equal({});
+    expect(lastStatus(h)).to.deep.equal([]);
+  });
+
+  it('takes an address over when its owner leaves the membership, and lets it go when the owner is back', () => {
+    const address = addressWonBy('n2', 'n1');
+    const h = harness(address);
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    expect(lastOwned(h)).to.deep.equal({});
+    h.speaker.setLiveMembers(['n1', 'n3']);
+    expect(lastOwned(h)).to.have.keys(address);
+    expect(h.events.at(-1)?.event.reason).to.equal('AnnouncedOverL2');
+    h.speaker.setLiveMembers(NODES);
+    expect(lastOwned(h)).to.deep.equal({});
+    expect(lastStatus(h)).to.deep.equal([]);
+    expect(h.events.at(-1)?.event).to.deep.include({ reason: 'StoppedAnnouncingOverL2' });
+    expect(h.events.at(-1)?.event.message).to.contain('n2');
+  });
+
+  it('with Local, answers only when this node has a ready endpoint', () => {
+    const address = addressWonBy('n2');
+    const h = harness(address, { local: true, endpoints: { n1: 1 } });
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    expect(lastOwned(h)).to.have.keys(address);
+    h.feed.changed('endpointslice', slice('web', { n2: 1 }), false);
+    expect(lastOwned(h)).to.deep.equal({});
+    expect(h.events.at(-1)?.event.reason).to.equal('StoppedAnnouncingOverL2');
+  });
+
+  it('stops answering at once on release and drops its ServiceL2Status', () => {
+    const h = harness(addressWonBy('n1'));
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    h.speaker.release();
+    expect(lastOwned(h)).to.deep.equal({});
+    expect(lastStatus(h)).to.deep.equal([]);
+    h.speaker.setLiveMembers(NODES);
+    expect(lastOwned(h)).to.deep.equal({});
+  });
+
+  it('moves the answer to the new interface when the interfaces change', () => {
+    const address = addressWonBy('n1');
+    const h = harness(address);
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    h.speaker.setInterfaces(INTERFACES.filter((i) => i.name !== 'eth1'));
+    expect(lastOwned(h)).to.deep.equal({});
+    expect(h.events.at(-1)?.event.message).to.contain('no interface on node n1');
+  });
+
+  it('reports a split brain as a Warning on each Service of the address, a metric and a log line', async () => {
+    const address = addressWonBy('n1');
+    const h = harness(address);
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    h.speaker.conflict({ address, interface: 'eth1', otherMac: '02:00:00:00:00:09', services: ['default/web'] });
+    expect(h.events.at(-1)?.event).to.deep.equal({ type: 'Warning', reason: 'SplitBrain', message: `node n1 owns ${address} but another station (MAC 02:00:00:00:00:09) also answers for it on eth1` });
+    expect(h.events.at(-1)?.target).to.include({ namespace: 'default', name: 'web' });
+    expect((await h.metrics.l2Conflicts.get()).values[0]?.value).to.equal(1);
+    expect(h.logs.some((l) => l.level === 'warn' && l.otherMac === '02:00:00:00:00:09' && l.service === 'default/web')).to.equal(true);
+  });
+
+  it('raises no new event for a Service this node already announced before a restart', () => {
+    const h = harness(addressWonBy('n1'));
+    h.speaker.setLiveMembers(NODES);
+    h.speaker.heldBefore(new Set(['default/web']));
+    h.feed.begin();
+    expect(h.events).to.deep.equal([]);
+    expect(lastStatus(h)).to.deep.equal([['default/web', ['eth1']]]);
+  });
+});
