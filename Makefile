@@ -8,7 +8,7 @@ TEST_GLOBS := $(foreach d,shared controller speaker e2e,'$(d)/dist/**/*.test.js'
 .PHONY: help setup build test test-unit demo bench fuzz lint clean lab-clean
 
 help:
-	@echo "make demo    set up and run the lab: router, nodes, a Service getting an address and announced over BGP"
+	@echo "make demo    set up and run the lab: router, nodes, a Service getting an address and announced over BGP (DEMO_ARGS=\"--mode l2\" for layer 2)"
 	@echo "make test    set up and run every test"
 	@echo "make bench   benchmarks, each next to its baseline"
 	@echo "make lint    type-check and eslint"
@@ -27,7 +27,7 @@ test-unit: setup
 	npx mocha $(TEST_GLOBS) --grep '@lab' --invert
 
 demo: setup
-	node e2e/dist/demo/main.js
+	node e2e/dist/demo/main.js $(DEMO_ARGS)
 
 bench: setup
 	@scripts/bench.sh

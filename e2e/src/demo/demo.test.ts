@@ -38,4 +38,21 @@ describe('make demo @lab', function () {
       expect(netns).not.to.include(prefix ?? 'unreachable');
     });
   }
+
+  it('in layer-2 mode, shows the owning node answering ARP for the address and the client reaching it there', async () => {
+    const { stdout } = await run('node', [join(REPO_ROOT, 'e2e/dist/demo/main.js'), '--once', '--nodes', '2', '--mode', 'l2'], { timeout: 110000 });
+    expect(stdout).to.match(/l2advertisement\.heraldlb\.io\/default created/);
+    expect(stdout).to.match(/secret\/herald-memberlist created/);
+    const address = /default\/web got (198\.18\.\d+\.2\d\d) /.exec(stdout)?.[1];
+    expect(address, 'an address from the pool on the lab segment').to.be.a('string');
+    const owner = /^l2-(node[12])-default-web\s+node[12]\s+web\s+default\s+eth0\s/m.exec(stdout)?.[1];
+    expect(owner, 'one ServiceL2Status, on eth0').to.be.a('string');
+    expect(stdout).to.include(`is at `);
+    expect(stdout).to.include(`: the MAC of ${owner ?? '?'}, its owner`);
+    expect(stdout).to.include(`client got HTTP 200 from http://${address ?? '?'}/: answered by ${owner ?? '?'} `);
+    expect(stdout).to.match(new RegExp(`20 more requests, each a new connection: ${owner ?? '?'} 20; failed 0\n`));
+    const prefix = /lab (hl[0-9a-f]{6}):/.exec(stdout)?.[1];
+    const { stdout: netns } = await run('ip', ['netns', 'list']);
+    expect(netns).not.to.include(prefix ?? 'unreachable');
+  });
 });

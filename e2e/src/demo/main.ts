@@ -1,10 +1,12 @@
 // `make demo`: the lab network, the lab API server, the examples applied, the controller giving
 // the Service its address, a speaker on every node announcing it over BGP, and what an operator
 // would look at: the router's table with the Service's route over every node, and a client's
-// request reaching the Service through the router. It shows what exists; parts not built yet are
-// named as such, never faked.
+// request reaching the Service through the router. With --mode l2, layer-2 mode instead: a pool on
+// the lab segment, the speakers' membership, the owning node answering ARP, the client reaching it.
+// It shows what exists; parts not built yet are named as such, never faked.
 
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs, promisify } from 'node:util';
@@ -21,6 +23,7 @@ import {
   clientRequests,
   createLab,
   describeLeftovers,
+  neighborMac,
   routesFor,
   startResponder,
   waitFor,
@@ -31,6 +34,7 @@ const run = promisify(execFile);
 
 interface DemoOptions {
   router: 'frr' | 'bird';
+  mode: 'bgp' | 'l2';
   nodes: number;
   once: boolean;
 }
@@ -40,15 +44,18 @@ function parseOptions(argv: string[]): DemoOptions {
     args: argv,
     options: {
       router: { type: 'string', default: 'frr' },
+      mode: { type: 'string', default: 'bgp' },
       nodes: { type: 'string', default: '3' },
       once: { type: 'boolean', default: false },
     },
   });
   const router = values.router;
   if (router !== 'frr' && router !== 'bird') throw new Error(`--router: ${router} is neither frr nor bird`);
+  const mode = values.mode;
+  if (mode !== 'bgp' && mode !== 'l2') throw new Error(`--mode: ${mode} is neither bgp nor l2`);
   const nodes = Number(values.nodes);
   if (!Number.isInteger(nodes) || nodes < 1 || nodes > 16) throw new Error(`--nodes: ${values.nodes} is not a whole number from 1 to 16`);
-  return { router, nodes, once: values.once ?? false };
+  return { router, mode, nodes, once: values.once ?? false };
 }
 
 function shellQuote(word: string): string {
@@ -91,6 +98,30 @@ spec: { myASN: ${myAsn}, peerASN: ${lab.routerAsn}, peerAddress: "${address}" }
 kind: BGPAdvertisement
 metadata: { name: lab, namespace: herald-system }
 spec: { ipAddressPools: [default], peers: [lab-router${lab.ipv6Sessions ? ', lab-router-v6' : ''}] }
+`;
+}
+
+/**
+ * Layer-2 mode needs addresses on the segment the client shares with the nodes (the client asks
+ * ARP for them), the L2Advertisement, and the Secret holding the speakers' membership key.
+ */
+function labL2Manifest(lab: Lab): string {
+  const base = lab.segment.ipv4Cidr.replace(/\.0\/24$/, '');
+  const key = randomBytes(32).toString('base64');
+  return `apiVersion: heraldlb.io/v1beta1
+kind: IPAddressPool
+metadata: { name: default, namespace: herald-system }
+spec: { addresses: ["${base}.200-${base}.220"] }
+---
+apiVersion: heraldlb.io/v1beta1
+kind: L2Advertisement
+metadata: { name: default, namespace: herald-system }
+spec: { ipAddressPools: [default] }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: herald-memberlist, namespace: herald-system }
+data: { secretkey: "${key}" }
 `;
 }
 
@@ -140,8 +171,9 @@ async function waitForAddress(core: CoreV1Api, namespace: string, name: string, 
 }
 
 /** The speaker program in every node's namespace, as the DaemonSet runs it. */
-async function startSpeakers(lab: Lab, kubeconfigPath: string): Promise<SpeakerProcess[]> {
+async function startSpeakers(lab: Lab, kubeconfigPath: string, mode: DemoOptions['mode']): Promise<SpeakerProcess[]> {
   const speakers = lab.nodes.map((node) => startSpeaker(lab, node, { kubeconfigPath, logLevel: 'info', gracefulShutdownDelay: '0s' }));
+  if (mode === 'l2') return speakers;
   const expected = lab.nodes.length * (lab.ipv6Sessions ? 2 : 1);
   await waitFor(
     async () => {
@@ -182,9 +214,28 @@ async function showRoute(lab: Lab, address: string): Promise<void> {
   process.stdout.write(`${prefix} next hops: ${view.fibNextHops.join(' ')} (ECMP over every node; BGP paths from ${view.bgpPaths.map((p) => p.nextHop).sort().join(' ')})\n`);
 }
 
-async function showClient(lab: Lab, address: string): Promise<void> {
+/** Layer 2: which node owns the address, and whose MAC the client's neighbour entry holds. */
+async function showOwner(lab: Lab, kubeconfig: string, address: string): Promise<void> {
+  const owner = await waitFor(
+    async () => {
+      const text = await kubectl(kubeconfig, ['get', 'servicel2statuses', '-n', 'herald-system', '-o', 'jsonpath={.items[*].status.node}']);
+      const nodes = text.split(/\s+/).filter((n) => n !== '');
+      return nodes.length === 1 ? nodes[0] : false;
+    },
+    30000,
+    { what: `one node to own ${address}`, intervalMs: 200 },
+  );
+  heading('kubectl get servicel2statuses -n herald-system (which node answers for the address, on which interface)');
+  process.stdout.write(await kubectl(kubeconfig, ['get', 'servicel2statuses', '-n', 'herald-system']));
+  const node = lab.nodes.find((n) => n.name === owner);
+  const mac = await neighborMac(lab, address);
+  heading(`ip netns exec ${lab.client.netns} ip neigh show ${address} (after the client asked ARP for it)`);
+  process.stdout.write(`${address} is at ${mac ?? '(no entry)'}: ${mac !== undefined && mac === node?.mac ? `the MAC of ${owner}, its owner` : `not ${owner}'s MAC (${node?.mac ?? '?'})`}\n`);
+}
+
+async function showClient(lab: Lab, address: string, mode: DemoOptions['mode']): Promise<void> {
   const url = `http://${address}/`;
-  heading(`ip netns exec ${lab.client.netns} curl ${url} (the client reaches the Service through the router)`);
+  heading(`ip netns exec ${lab.client.netns} curl ${url} (the client reaches the Service ${mode === 'bgp' ? 'through the router' : 'on its own segment, at the owning node'})`);
   const one = await clientRequest(lab, url);
   if (one.status !== 200) throw new Error(`the client's request to ${url} failed: HTTP ${one.status} ${one.error ?? ''}`);
   process.stdout.write(`client got HTTP ${one.status} from ${url}: answered by ${one.body} (${one.elapsedMs.toFixed(0)} ms)\n`);
@@ -201,7 +252,7 @@ async function main(): Promise<void> {
   const left = cleanLeftovers();
   if (left.removed.length > 0) process.stdout.write(`${describeLeftovers(left)}\n`);
 
-  heading(`building the lab: ${options.router} router, ${options.nodes} nodes, a client`);
+  heading(`building the lab: ${options.router} router, ${options.nodes} nodes, a client (${options.mode === 'bgp' ? 'BGP' : 'layer-2'} mode)`);
   const lab = await createLab({ nodes: options.nodes, router: options.router });
   let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
   let controller: ReturnType<typeof startController> | undefined;
@@ -232,12 +283,18 @@ async function main(): Promise<void> {
     process.stdout.write(`  router ${lab.router.ipv4}, nodes ${lab.nodes.map((n) => n.ipv4).join(' ')}, client ${lab.client.ipv4}\n`);
     process.stdout.write(`  API server ${api.url('127.0.0.1')} (nodes reach it at ${api.url(lab.hostAddress)})\n`);
 
-    heading('kubectl apply -f examples/pool.yaml -f examples/service.yaml');
-    process.stdout.write(
-      await kubectl(kubeconfig, ['apply', '-f', join(REPO_ROOT, 'examples', 'pool.yaml'), '-f', join(REPO_ROOT, 'examples', 'service.yaml')]),
-    );
-    heading(`kubectl apply -f - (a BGPPeer for this lab's router at ${lab.router.ipv4})`);
-    process.stdout.write(await kubectl(kubeconfig, ['apply', '-f', '-'], labBgpManifest(lab)));
+    if (options.mode === 'bgp') {
+      heading('kubectl apply -f examples/pool.yaml -f examples/service.yaml');
+      process.stdout.write(
+        await kubectl(kubeconfig, ['apply', '-f', join(REPO_ROOT, 'examples', 'pool.yaml'), '-f', join(REPO_ROOT, 'examples', 'service.yaml')]),
+      );
+      heading(`kubectl apply -f - (a BGPPeer for this lab's router at ${lab.router.ipv4})`);
+      process.stdout.write(await kubectl(kubeconfig, ['apply', '-f', '-'], labBgpManifest(lab)));
+    } else {
+      heading(`kubectl apply -f - (a pool on the lab segment ${lab.segment.ipv4Cidr}, an L2Advertisement, the membership key) -f examples/service.yaml`);
+      process.stdout.write(await kubectl(kubeconfig, ['apply', '-f', '-'], labL2Manifest(lab)));
+      process.stdout.write(await kubectl(kubeconfig, ['apply', '-f', join(REPO_ROOT, 'examples', 'service.yaml')]));
+    }
 
     heading('starting the controller');
     controller = startController(lab, kubeconfig);
@@ -254,13 +311,15 @@ async function main(): Promise<void> {
     heading('kubectl get svc web -o jsonpath={.status}');
     process.stdout.write(`${await kubectl(kubeconfig, ['get', 'svc', 'web', '-n', 'default', '-o', 'jsonpath={.status}'])}\n`);
     const address = ips.find((ip) => !ip.includes(':'));
-    if (address === undefined) throw new Error(`default/web got no IPv4 address (${ips.join(', ')}); the lab's router routes the demo's IPv4 Service`);
+    if (address === undefined) throw new Error(`default/web got no IPv4 address (${ips.join(', ')}); the demo shows the IPv4 Service`);
 
     heading('starting a speaker in every node namespace');
-    speakers = await startSpeakers(lab, api.kubeconfigPath(lab.hostAddress));
+    speakers = await startSpeakers(lab, api.kubeconfigPath(lab.hostAddress), options.mode);
     for (const s of speakers) process.stdout.write(`  ${s.node.name}: pid ${s.pid ?? '?'}, log ${join(lab.runDir, 'logs', `speaker-${s.node.name}.log`)}\n`);
-    await showRouter(lab);
-    process.stdout.write('  (sessions are up; nothing is announced yet: web has no ready pod)\n');
+    if (options.mode === 'bgp') {
+      await showRouter(lab);
+      process.stdout.write('  (sessions are up; nothing is announced yet: web has no ready pod)\n');
+    }
 
     heading('kubectl apply -f - (the EndpointSlice of web: a ready pod on every node)');
     process.stdout.write(await kubectl(kubeconfig, ['apply', '-f', '-'], webEndpointsManifest(lab)));
@@ -270,10 +329,14 @@ async function main(): Promise<void> {
       process.stdout.write(`  ${node.name}\n`);
     }
 
-    await showRoute(lab, address);
-    heading('kubectl get servicebgpstatuses -n herald-system (who announces what, to which peers)');
-    process.stdout.write(await kubectl(kubeconfig, ['get', 'servicebgpstatuses', '-n', 'herald-system']));
-    await showClient(lab, address);
+    if (options.mode === 'bgp') {
+      await showRoute(lab, address);
+      heading('kubectl get servicebgpstatuses -n herald-system (who announces what, to which peers)');
+      process.stdout.write(await kubectl(kubeconfig, ['get', 'servicebgpstatuses', '-n', 'herald-system']));
+    } else {
+      await showOwner(lab, kubeconfig, address);
+    }
+    await showClient(lab, address, options.mode);
 
     if (options.once) return;
     heading('the lab stays up until Ctrl-C; try');
