@@ -29,3 +29,20 @@ export async function neighborMac(lab: Lab, address: string, opts: NeighborMacOp
   const json = await lab.exec(lab.client, ['ip', '-j', 'neigh', 'show', 'to', address, 'dev', iface]);
   return parseNeighborMac(json, address);
 }
+
+/**
+ * Every MAC that answers one ARP request for the address from the client (arping, which waits a
+ * second and prints each reply): more than one means two nodes claim the address.
+ */
+export async function arpAnswers(lab: Lab, address: string): Promise<string[]> {
+  let out: string;
+  try {
+    out = await lab.exec(lab.client, ['arping', '-c', '1', '-i', lab.client.iface, address], { timeoutMs: 10000 });
+  } catch (e) {
+    // arping exits 1 when nothing answered; its output still says so.
+    if (!(e instanceof CommandError && e.exit === 'exit 1')) throw e;
+    out = e.stdout;
+  }
+  const macs = [...out.matchAll(/bytes from ([0-9a-f:]{17}) \(/gi)].map((m) => (m[1] as string).toLowerCase());
+  return [...new Set(macs)].sort();
+}

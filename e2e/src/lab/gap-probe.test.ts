@@ -1,0 +1,68 @@
+import { expect } from 'chai';
+import { cleanLeftovers } from './cleanup.js';
+import { gapAround, startGapProbe, wallClockMs } from './gap-probe.js';
+import { cutLink, restoreLink } from './l2-faults.js';
+import { createLab, type Lab, type LabHost } from './lab.js';
+import { startAnyAddressResponder } from './responder.js';
+
+const CUT_MS = 300;
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+describe('gap probe: a request or ping every 10 ms from the client, and the runs of unanswered ones @lab', function () {
+  this.timeout(30000);
+  let lab: Lab;
+  let node1: LabHost;
+
+  before(async function () {
+    this.timeout(60000);
+    cleanLeftovers();
+    lab = await createLab({ nodes: 1, router: 'bird', ipv6Sessions: false });
+    node1 = lab.nodes[0] as LabHost;
+    await startAnyAddressResponder(lab, node1, 80);
+  });
+
+  after(async () => {
+    await lab?.destroy();
+  });
+
+  it('sees every request answered, by the node that answers, while nothing fails', async () => {
+    const probe = await startGapProbe(lab, node1.ipv4, { intervalMs: 10 });
+    await probe.waitForAnswers((n) => n === 'node1', { count: 30 });
+    const r = await probe.stop();
+    expect(r.kind).to.equal('http');
+    expect(r.sent).to.be.at.least(30);
+    expect(r.answered).to.equal(r.sent);
+    expect(r.gaps).to.deep.equal([]);
+    expect(r.longestGapMs).to.equal(0);
+    expect(r.answeredBy.map((s) => s.node)).to.deep.equal(['node1']);
+    // Probes go out on their schedule: 30 answers took about 30 intervals, not seconds.
+    expect((r.probes[r.probes.length - 1]?.sentAt ?? 0) - (r.probes[0]?.sentAt ?? 0)).to.be.below(30 * 10 + 500);
+  });
+
+  for (const kind of ['http', 'ping'] as const) {
+    it(`records one closed gap about as long as the node's link was down (${kind})`, async () => {
+      const probe = await startGapProbe(lab, node1.ipv4, { intervalMs: 10, kind });
+      await probe.waitForAnswers((n) => n === 'node1', { count: 10 });
+      const struck = await cutLink(lab, node1);
+      await sleep(CUT_MS);
+      await restoreLink(lab, node1);
+      const restored = wallClockMs();
+      await probe.waitForAnswers((n) => n === 'node1', { count: 10, after: restored });
+      const r = await probe.stop();
+      const gap = gapAround(r, struck.at);
+      console.log(`      ${kind}: link down for ${Math.round(restored - struck.at)} ms, gap ${gap?.ms.toFixed(1)} ms (${gap?.lost} probes lost of ${r.sent})`);
+      expect(gap?.closed).to.equal(true);
+      expect(gap?.ms).to.be.within(CUT_MS - 2 * 10, restored - struck.at + 200);
+      expect(r.gaps.filter((g) => g.ms > 50)).to.have.length(1);
+      // Ping cannot say who answered: the client's neighbour entry for the address does.
+      expect(r.answeredBy.map((s) => s.node)).to.deep.equal(['node1']);
+      if (kind === 'ping') expect(r.neighbor.map((n) => n.node)).to.include('node1');
+    });
+  }
+
+  it('refuses a probe interval below a millisecond', async () => {
+    let error: unknown;
+    await startGapProbe(lab, node1.ipv4, { intervalMs: 0.5 }).catch((e: unknown) => (error = e));
+    expect(String(error)).to.match(/intervalMs 0.5 is below 1 ms/);
+  });
+});
