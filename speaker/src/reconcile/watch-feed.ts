@@ -55,14 +55,13 @@ export function keyOf(obj: { metadata?: { namespace?: string; name?: string } })
 }
 
 /**
- * One dispatcher for the speaker's watch events, shared by its reconcilers: it keeps the Services
- * and the EndpointSlice index, classifies Services, and rebuilds and validates the configuration
+ * One dispatcher for the speaker's watch events, shared by its reconcilers: it keeps the
+ * EndpointSlice index (Services are read from the informer's cache), classifies Services, and rebuilds and validates the configuration
  * on every change of a Herald object or Secret (gathered until the current burst of events ends).
  * An invalid configuration is reported once for all reconcilers and the last good one stays.
  */
 export class WatchFeed {
   private readonly endpointIndex = new EndpointSliceIndex();
-  private readonly serviceObjects = new Map<ServiceKey, ServiceInput>();
   private configFingerprint = '';
   private configTimer: NodeJS.Immediate | undefined;
   private ready = false;
@@ -74,7 +73,6 @@ export class WatchFeed {
   begin(): void {
     const config = this.buildConfig();
     for (const slice of this.o.inputs.endpointSlices()) this.endpointIndex.upsert(slice as EndpointSliceInput);
-    for (const s of this.o.inputs.services()) this.serviceObjects.set(keyOf(s), s as ServiceInput);
     this.ready = true;
     if (config !== undefined) this.startTargets(config);
   }
@@ -108,8 +106,9 @@ export class WatchFeed {
     const nodes = new Map<string, NodeInput>();
     for (const n of this.o.inputs.nodes()) nodes.set(n.metadata?.name ?? '', n as NodeInput);
     const services: WatchWorld['services'][number][] = [];
-    for (const [key, service] of this.serviceObjects) {
-      if (this.handled(service)) services.push({ service, endpoints: this.endpointIndex.endpoints(key) });
+    for (const obj of this.o.inputs.services()) {
+      const service = obj as ServiceInput;
+      if (this.handled(service)) services.push({ service, endpoints: this.endpointIndex.endpoints(keyOf(service)) });
     }
     for (const t of this.o.targets) t.start(config, { nodes, services });
   }
@@ -153,12 +152,11 @@ export class WatchFeed {
   }
 
   private serviceChanged(service: ServiceInput, deleted: boolean): void {
-    const key = keyOf(service);
-    if (deleted) this.serviceObjects.delete(key);
-    else this.serviceObjects.set(key, service);
     if (!this.started) return;
+    const key = keyOf(service);
+    const gone = deleted || !this.handled(service);
     for (const t of this.o.targets) {
-      if (deleted || !this.handled(service)) t.removeService(key);
+      if (gone) t.removeService(key);
       else t.updateService(service);
     }
   }
