@@ -69,7 +69,10 @@ describe('the speaker program in a node namespace @lab', function () {
     ]);
     expect(line['addresses']).to.include(node1.ipv4).and.not.include(lab.nodes[1]!.ipv4);
     await waitFor(() => speaker.stderr.includes('a line on stderr'), 2000, { what: 'stderr' });
-    expect(readFileSync(join(lab.runDir, 'logs', 'speaker-node1.log'), 'utf8')).to.include('"message":"starting"');
+    // The log file is written through a stream: wait for the write, then read what it holds.
+    const logFile = join(lab.runDir, 'logs', 'speaker-node1.log');
+    await waitFor(() => readFileSync(logFile, 'utf8').includes('"message":"starting"'), 2000, { what: 'the start-up line in the log file' });
+    expect(readFileSync(logFile, 'utf8')).to.include('"message":"starting"');
   });
 
   it("serves metrics on the node's address, which the test reaches over the lab segment", async () => {
