@@ -66,6 +66,35 @@ describe('layer-2 mode under faults: a cut link, a forged membership message, a 
       await pinging;
     }
   });
+  it("gives the address back when the cut owner's link returns, and the client's entry follows it there", async () => {
+    const { namespace, addresses, speakers, first } = await l2.ownerSetUp();
+    const address = addresses[0] ?? '';
+    const cut = l2.host(first);
+    // The takeover's own repeats (up to 2 s after it) would otherwise reach the client after the link returns and hide what is tested here.
+    await new Promise((r) => setTimeout(r, 2500));
+    await s.lab.exec(s.lab.switchNetns, ['ip', 'link', 'set', cut.switchPort, 'down']);
+    let restored = false;
+    try {
+      const moved = await l2.entryMoves(address, cut.mac, Date.now());
+      const next = await l2.owner(namespace, first);
+      expect(moved.mac).to.equal(l2.host(next).mac);
+      // Cut off, the old owner holds everyone else dead and keeps answering for the address alone.
+      const alone = speakers.get(first);
+      await alone?.waitForLog((l) => l.message === 'member down' && l['member'] === next, 10_000, `${first} holding ${next} down`);
+      const restoredAt = Date.now();
+      await s.lab.exec(s.lab.switchNetns, ['ip', 'link', 'set', cut.switchPort, 'up']);
+      restored = true;
+      // The group heals (a seed is asked every 2 s); the old owner wins the address again and, having never let it go, must announce it again.
+      await alone?.waitForLog((l) => l.message === 'announcing again the addresses this node kept, as a member joined', 10_000, 'announcing again');
+      const back = await l2.entryMoves(address, moved.mac, restoredAt);
+      expect(back.mac, "the client's entry after the link returned").to.equal(cut.mac);
+      expect(await l2.owner(namespace), 'the one ServiceL2Status after the group healed').to.equal(first);
+      console.log(`      link of ${first} back: the client's entry returned to it ${back.ms} ms after the link came up`);
+    } finally {
+      if (!restored) await s.lab.exec(s.lab.switchNetns, ['ip', 'link', 'set', cut.switchPort, 'up']);
+    }
+  });
+
   it('drops a membership datagram signed with a wrong key (metric by reason auth), and ownership stays where it was', async () => {
     const { namespace, addresses, speakers, first } = await l2.ownerSetUp({ speaker: { metrics: true } });
     const address = addresses[0] ?? '';

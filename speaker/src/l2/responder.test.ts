@@ -295,6 +295,19 @@ describe('layer-2 responder', () => {
     expect(h.socket('eth1').decodedSent().map((f) => arpOf(f).senderIp)).to.deep.equal([V4, V4]);
   });
 
+  it('announces an address it kept again from the start of the schedule when asked, and only that one', () => {
+    const h = harness({ announceScheduleMs: [0, 250] });
+    h.responder.setOwned(owned([V4, ['eth0', 'eth1']], ['198.19.9.11', ['eth0']]));
+    h.clock.advance(1000);
+    const before = h.socket('eth0').sent.length;
+    h.responder.announceAgain([V4, '198.19.9.99']);
+    h.clock.advance(1000);
+    expect(h.socket('eth0').sent.slice(before).map((s) => s.at)).to.deep.equal([1000, 1000, 1250, 1250]);
+    expect(h.socket('eth0').decodedSent().slice(before).map((f) => arpOf(f).senderIp)).to.deep.equal([V4, V4, V4, V4]);
+    expect(h.socket('eth1').sent.map((s) => s.at)).to.deep.equal([0, 0, 250, 250, 1000, 1000, 1250, 1250]);
+    expect(h.clock.pending).to.equal(0);
+  });
+
   it('stops answering and announcing at once when the address is released', () => {
     const h = harness();
     h.responder.setOwned(owned([V4, ['eth0']], ['198.19.9.11', ['eth0']]));

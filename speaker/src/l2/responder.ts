@@ -93,7 +93,8 @@ interface Running {
   readonly link: Link;
   readonly announcements: readonly Announcement[];
   readonly probe: { readonly kind: ProbeKind; readonly frame: Buffer };
-  readonly startedAt: number;
+  /** When the current round of announcements began: the takeover, or the last announceAgain. */
+  startedAt: number;
   sent: number;
   announceTimer: unknown;
   checkTimer: unknown;
@@ -168,6 +169,23 @@ export class L2Responder {
     if (this.closed) throw new Error('layer-2 responder: setOwned after close()');
     this.owned = normalizeOwned(owned);
     this.reconcile();
+  }
+
+  /**
+   * Announces `addresses` again, on every interface they are answered on, from the start of the
+   * schedule: for an owner that kept an address while others, cut off from it, believed it gone
+   * and one of them announced it; the segment's caches now point there. Addresses not answered
+   * for are ignored.
+   */
+  announceAgain(addresses: Iterable<string>): void {
+    const wanted = new Set(addresses);
+    for (const running of this.running.values()) {
+      if (!wanted.has(running.pair.address)) continue;
+      this.clock.clearTimeout(running.announceTimer);
+      running.startedAt = this.clock.now();
+      running.sent = 0;
+      this.announce(running);
+    }
   }
 
   /** Address to the interfaces it is answered on now (those whose socket is open). */

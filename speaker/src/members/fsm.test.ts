@@ -2,10 +2,10 @@ import { expect } from 'chai';
 import fc from 'fast-check';
 import { addressKey } from './address.js';
 import { datagramSize, MAX_DATAGRAM_BYTES } from './codec.js';
-import { DEFAULT_PROTOCOL_CONFIG, retransmitLimit, suspicionTimeoutMs } from './config.js';
+import { retransmitLimit, suspicionTimeoutMs } from './config.js';
 import { initialState, JOIN_SEEDS, liveNames, step, type MemberState } from './fsm.js';
 import type { Update } from './messages.js';
-import { addr, at, changes, message, nameAt, scheduled, sent, stateWith } from './test-fixtures.js';
+import { TEST_CONFIG, addr, at, changes, message, nameAt, scheduled, sent, stateWith } from './test-fixtures.js';
 
 const FOUR_OTHERS = [{ name: 'b' }, { name: 'c' }, { name: 'd' }, { name: 'e' }];
 
@@ -20,11 +20,11 @@ function probing(state: MemberState): { state: MemberState; target: string; seq:
 describe('membership state machine', () => {
   describe('joining', () => {
     it('asks seeds other than itself for the member list when it starts, three at most', () => {
-      const s = initialState({ name: 'a', address: addr('a'), config: DEFAULT_PROTOCOL_CONFIG, seeds: [addr('a'), addr('b'), addr('c'), addr('b')] });
+      const s = initialState({ name: 'a', address: addr('a'), config: TEST_CONFIG, seeds: [addr('a'), addr('b'), addr('c'), addr('b')] });
       const r = at(s, { kind: 'start' }, 0);
       const syncs = sent(r.actions, 'sync');
       expect(syncs.map((x) => nameAt(x.to)).sort()).to.deep.equal(['b', 'c']);
-      const many = initialState({ name: 'a', address: addr('a'), config: DEFAULT_PROTOCOL_CONFIG, seeds: ['b', 'c', 'd', 'e', 'f'].map(addr) });
+      const many = initialState({ name: 'a', address: addr('a'), config: TEST_CONFIG, seeds: ['b', 'c', 'd', 'e', 'f'].map(addr) });
       expect(sent(at(many, { kind: 'start' }, 0).actions, 'sync')).to.have.length(JOIN_SEEDS);
       expect(syncs.every((x) => x.message.body.type === 'sync' && x.message.body.replyWanted)).to.equal(true);
       expect(syncs[0]?.message.updates).to.deep.equal([{ kind: 'alive', name: 'a', incarnation: 0, address: addr('a') }]);
@@ -32,7 +32,7 @@ describe('membership state machine', () => {
     });
 
     it('learns the group from a seed and counts it live, without broadcasting what it learned', () => {
-      const s = at(initialState({ name: 'a', address: addr('a'), config: DEFAULT_PROTOCOL_CONFIG, seeds: [addr('b')] }), { kind: 'start' }, 0).state;
+      const s = at(initialState({ name: 'a', address: addr('a'), config: TEST_CONFIG, seeds: [addr('b')] }), { kind: 'start' }, 0).state;
       const reply = message('b', { type: 'sync', replyWanted: false }, [
         { kind: 'alive', name: 'b', incarnation: 3, address: addr('b') },
         { kind: 'alive', name: 'c', incarnation: 1, address: addr('c') },
@@ -59,7 +59,7 @@ describe('membership state machine', () => {
       const s = stateWith([{ name: 'b' }], { seeds: [addr('b'), addr('x')], nextReconnectAt: 2000, nextProbeAt: 5000 });
       const r = at(s, { kind: 'tick' }, 2000);
       expect(sent(r.actions, 'sync').map((x) => nameAt(x.to))).to.deep.equal(['x']);
-      expect(r.state.nextReconnectAt).to.equal(2000 + DEFAULT_PROTOCOL_CONFIG.reconnectIntervalMs);
+      expect(r.state.nextReconnectAt).to.equal(2000 + TEST_CONFIG.reconnectIntervalMs);
     });
 
     it('asks a new seed for the list at once', () => {
@@ -132,7 +132,7 @@ describe('membership state machine', () => {
       expect(changes(r.actions)).to.deep.equal([`${p.target}: alive -> suspect`]);
       const pushes = sent(r.actions, 'gossip');
       expect(pushes.map((x) => nameAt(x.to))).to.include(p.target);
-      expect(pushes).to.have.length(DEFAULT_PROTOCOL_CONFIG.pushFanout + 1);
+      expect(pushes).to.have.length(TEST_CONFIG.pushFanout + 1);
       for (const x of pushes) expect(x.message.updates).to.deep.equal([{ kind: 'suspect', name: p.target, incarnation: 0, from: 'a' }]);
     });
 
@@ -148,7 +148,7 @@ describe('membership state machine', () => {
       const p = probing(stateWith(FOUR_OTHERS));
       const r = at(at(p.state, { kind: 'tick' }, 1080).state, { kind: 'tick' }, 1150);
       expect(r.state.health).to.equal(1);
-      expect(r.state.nextProbeAt).to.equal(1150 + 2 * DEFAULT_PROTOCOL_CONFIG.probeIntervalMs);
+      expect(r.state.nextProbeAt).to.equal(1150 + 2 * TEST_CONFIG.probeIntervalMs);
     });
 
     it('does not answer a ping meant for another member at its address', () => {
@@ -187,10 +187,10 @@ describe('membership state machine', () => {
 
     it('lasts the shortest time when every relay confirms the target silent, the longest when none does', () => {
       const deadline = (s: MemberState): number | undefined => [...s.members.values()].find((m) => m.status === 'suspect')?.suspicion?.deadline;
-      expect(deadline(suspectedWithNacks(3))).to.equal(1150 + suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 5, 3));
-      expect(deadline(suspectedWithNacks(0))).to.equal(1150 + suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 5, 0));
-      expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 5, 3)).to.equal(300);
-      expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 5, 0)).to.equal(1200);
+      expect(deadline(suspectedWithNacks(3))).to.equal(1150 + suspicionTimeoutMs(TEST_CONFIG, 5, 3));
+      expect(deadline(suspectedWithNacks(0))).to.equal(1150 + suspicionTimeoutMs(TEST_CONFIG, 5, 0));
+      expect(suspicionTimeoutMs(TEST_CONFIG, 5, 3)).to.equal(300);
+      expect(suspicionTimeoutMs(TEST_CONFIG, 5, 0)).to.equal(1200);
     });
 
     it('declares a suspect dead when its suspicion runs out, and tells every live member at once', () => {
@@ -209,7 +209,7 @@ describe('membership state machine', () => {
       const suspected = at(s, message('b', { type: 'gossip' }, [{ kind: 'suspect', name: 'c', incarnation: 0, from: 'b' }]), 100).state;
       expect(suspected.members.get('c')?.suspicion?.deadline).to.equal(100 + 1200);
       const confirmed = at(suspected, message('d', { type: 'gossip' }, [{ kind: 'suspect', name: 'c', incarnation: 0, from: 'd' }]), 110).state;
-      expect(confirmed.members.get('c')?.suspicion?.deadline).to.equal(100 + suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 5, 1));
+      expect(confirmed.members.get('c')?.suspicion?.deadline).to.equal(100 + suspicionTimeoutMs(TEST_CONFIG, 5, 1));
     });
 
     it('a suspected member refutes: it raises its incarnation and says it is alive', () => {
@@ -217,7 +217,7 @@ describe('membership state machine', () => {
       expect(r.state.self.incarnation).to.equal(1);
       expect(r.state.health).to.equal(1);
       const pushes = sent(r.actions, 'gossip');
-      expect(pushes).to.have.length(DEFAULT_PROTOCOL_CONFIG.pushFanout);
+      expect(pushes).to.have.length(TEST_CONFIG.pushFanout);
       for (const x of pushes) expect(x.message.updates).to.deep.equal([{ kind: 'alive', name: 'a', incarnation: 1, address: addr('a') }]);
     });
 
@@ -324,7 +324,7 @@ describe('membership state machine', () => {
       const r = at(stateWith(FOUR_OTHERS), message('b', { type: 'gossip' }, [{ kind: 'left', name: 'b', incarnation: 0 }]), 100);
       expect(changes(r.actions)).to.deep.equal(['b: alive -> left']);
       expect(liveNames(r.state)).to.deep.equal(['a', 'c', 'd', 'e']);
-      expect(sent(r.actions, 'gossip')).to.have.length(DEFAULT_PROTOCOL_CONFIG.pushFanout);
+      expect(sent(r.actions, 'gossip')).to.have.length(TEST_CONFIG.pushFanout);
     });
   });
 
@@ -332,7 +332,7 @@ describe('membership state machine', () => {
     it('an update rides on at most lambda * ceil(log10(n + 1)) datagrams, then is dropped', () => {
       const s = stateWith(FOUR_OTHERS);
       let state = at(s, message('b', { type: 'gossip' }, [{ kind: 'alive', name: 'f', incarnation: 1, address: addr('f') }]), 10).state;
-      const limit = retransmitLimit(DEFAULT_PROTOCOL_CONFIG, 6);
+      const limit = retransmitLimit(TEST_CONFIG, 6);
       expect(limit).to.equal(4);
       let carried = 0;
       for (let i = 0; i < 20; i++) {
@@ -359,7 +359,7 @@ describe('membership state machine', () => {
     it('pushes news at once to pushFanout live members other than its subject', () => {
       const r = at(stateWith(FOUR_OTHERS), message('b', { type: 'gossip' }, [{ kind: 'dead', name: 'c', incarnation: 0, from: 'b' }]), 10);
       const targets = sent(r.actions, 'gossip').map((x) => addressKey(x.to));
-      expect(targets).to.have.length(DEFAULT_PROTOCOL_CONFIG.pushFanout);
+      expect(targets).to.have.length(TEST_CONFIG.pushFanout);
       expect(targets).to.not.include(addressKey(addr('c')));
     });
   });

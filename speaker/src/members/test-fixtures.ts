@@ -1,9 +1,19 @@
 // Test fixtures: members named a, b, c, ... at 10.0.0.1, 10.0.0.2, ... port 7946.
 
 import type { MemberAddress } from './address.js';
-import { DEFAULT_PROTOCOL_CONFIG } from './config.js';
+import { protocolConfig, type ProtocolConfig } from './config.js';
 import { initialState, step, type Member, type MemberAction, type MemberEvent, type MemberState, type StepResult } from './fsm.js';
 import type { Body, Message, MessageType, Update } from './messages.js';
+
+/**
+ * The timings the state machine's tests are written against (probe 150 ms, ack 80 ms, suspicion
+ * 2 x T), fixed here so that tuning the defaults does not rewrite every expected instant.
+ */
+export const TEST_CONFIG: ProtocolConfig = (() => {
+  const r = protocolConfig({ probeIntervalMs: 150, ackTimeoutMs: 80, suspicionMult: 2 });
+  if (!r.ok) throw new Error(r.errors.join('; '));
+  return r.config;
+})();
 
 export function addr(name: string): MemberAddress {
   return { ip: `10.0.0.${name.charCodeAt(0) - 96}`, port: 7946 };
@@ -11,7 +21,7 @@ export function addr(name: string): MemberAddress {
 
 /** Member `a`, started, knowing `others` (alive at incarnation 0 unless said), next probe at 1000 ms. */
 export function stateWith(others: ReadonlyArray<Partial<Member> & { name: string }>, overrides: Partial<MemberState> = {}): MemberState {
-  const base = initialState({ name: 'a', address: addr('a'), config: DEFAULT_PROTOCOL_CONFIG });
+  const base = initialState({ name: 'a', address: addr('a'), config: TEST_CONFIG });
   const members = new Map<string, Member>(others.map((o) => [o.name, { address: addr(o.name), incarnation: 0, status: 'alive', since: 0, ...o }]));
   return { ...base, started: true, members, nextProbeAt: 1000, nextReconnectAt: 1_000_000, ...overrides };
 }

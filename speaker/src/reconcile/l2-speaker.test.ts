@@ -38,13 +38,14 @@ function harness(address: string, o: { local?: boolean; endpoints?: Record<strin
     nodes: () => state.nodes,
   };
   const owned: Array<ReadonlyMap<string, OwnedAddress>> = [];
+  const announcedAgain: string[][] = [];
   const status: Array<ReadonlyMap<ServiceKey, readonly string[]>> = [];
   const events: Array<{ target: EventTarget; event: EventSpec }> = [];
   const { log, logs } = collectingLogger();
   const metrics = new SpeakerMetrics({ processMetrics: false });
   const speaker = new L2Speaker({
     nodeName: 'n1',
-    responder: { setOwned: (m) => owned.push(new Map(m)) },
+    responder: { setOwned: (m) => owned.push(new Map(m)), announceAgain: (a) => announcedAgain.push([...a]) },
     log,
     metrics,
     writeStatus: (d) => status.push(new Map(d)),
@@ -52,7 +53,7 @@ function harness(address: string, o: { local?: boolean; endpoints?: Record<strin
   });
   const feed = new WatchFeed({ nodeName: 'n1', namespace: 'herald-system', classify: {}, inputs, log, metrics, targets: [speaker] });
   speaker.setInterfaces(INTERFACES);
-  return { state, speaker, feed, owned, status, events, logs, metrics };
+  return { state, speaker, feed, owned, status, events, logs, metrics, announcedAgain };
 }
 
 const lastOwned = (h: { owned: Array<ReadonlyMap<string, OwnedAddress>> }): Record<string, OwnedAddress> => Object.fromEntries(h.owned.at(-1) ?? new Map());
@@ -92,6 +93,29 @@ describe('layer-2 speaker reconciler', () => {
     expect(lastStatus(h)).to.deep.equal([]);
     expect(h.events.at(-1)?.event).to.deep.include({ reason: 'StoppedAnnouncingOverL2' });
     expect(h.events.at(-1)?.event.message).to.contain('n2');
+  });
+
+  it('announces the addresses it kept again when a member joins that was cut off (it answered for them alone), and not those it just took or lost', () => {
+    const kept = addressWonBy('n1', 'n2');
+    const h = harness(kept);
+    h.speaker.setLiveMembers(['n1', 'n3']);
+    h.feed.begin();
+    expect(lastOwned(h)).to.have.keys(kept);
+    expect(h.announcedAgain).to.deep.equal([]);
+    h.speaker.setLiveMembers(['n1', 'n3']);
+    expect(h.announcedAgain, 'no member joined').to.deep.equal([]);
+    h.speaker.setLiveMembers(NODES);
+    expect(h.announcedAgain).to.deep.equal([[kept]]);
+    expect(h.logs.some((l) => l.message === 'announcing again the addresses this node kept, as a member joined' && l.member === 'n2')).to.equal(true);
+
+    const lost = addressWonBy('n2', 'n1');
+    const g = harness(lost);
+    g.speaker.setLiveMembers(['n1', 'n3']);
+    g.feed.begin();
+    expect(lastOwned(g)).to.have.keys(lost);
+    g.speaker.setLiveMembers(NODES);
+    expect(lastOwned(g)).to.deep.equal({});
+    expect(g.announcedAgain, 'the joining member wins it back; nothing kept').to.deep.equal([]);
   });
 
   it('with Local, answers only when this node has a ready endpoint', () => {

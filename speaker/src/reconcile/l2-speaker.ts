@@ -15,6 +15,7 @@ import type { WatchWorld } from './watch-feed.js';
 /** Where layer-2 decisions go: the responder that answers ARP / NDP (L2Responder). */
 export interface L2Answering {
   setOwned(owned: ReadonlyMap<string, ResponderOwned>): void;
+  announceAgain(addresses: Iterable<string>): void;
 }
 
 export interface L2SpeakerOptions {
@@ -65,11 +66,23 @@ export class L2Speaker extends AnnouncerTarget<L2Changes> {
     this.publishStatus();
   }
 
-  /** The membership's live set changed (member-up, member-down). */
+  /**
+   * The membership's live set changed (member-up, member-down). A member that comes back may have
+   * been cut off from this node rather than dead: alone, it answered for this node's addresses
+   * and announced them, and the segment's caches still point at it. So the addresses this node
+   * keeps are announced again whenever a member joins.
+   */
   setLiveMembers(names: readonly string[]): void {
     if (this.released) names = names.filter((n) => n !== this.o.nodeName);
+    const joined = names.filter((n) => !this.live.includes(n));
+    const before = new Set(this.owned.keys());
     this.live = names;
     if (this.l2) this.apply(this.l2.setLiveMembers(names));
+    if (joined.length === 0 || this.released) return;
+    const kept = [...this.owned.keys()].filter((a) => before.has(a));
+    if (kept.length === 0) return;
+    this.o.log.info('announcing again the addresses this node kept, as a member joined', { node: this.o.nodeName, member: joined.join(','), addresses: kept.length });
+    this.o.responder.announceAgain(kept);
   }
 
   /** This node's interfaces, at start and after each rescan that found a difference. */
