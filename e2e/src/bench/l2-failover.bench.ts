@@ -189,6 +189,13 @@ async function main(): Promise<void> {
   }
 }
 
+// Node ends a process whose event loop has nothing left to do with code 0, even while main() still
+// awaits: say so and fail rather than end as if the benchmark had finished.
+process.once('beforeExit', () => {
+  process.stderr.write('layer-2 failover benchmark: ended with nothing left to wait on before printing its figures (a wait on a lab process that holds no handle)\n');
+  process.exit(1);
+});
+
 main().then(
   () => process.exit(0),
   (e: unknown) => {

@@ -48,6 +48,12 @@ describe("keepalived's configuration for a lab node", () => {
     expect(text).to.contain('  unicast_src_ip 198.18.5.11\n  unicast_peer {\n    198.18.5.12\n    198.18.5.13\n  }\n');
   });
 
+  it('holds more addresses of either family outside the adverts, and refuses one that is not an address', () => {
+    const text = renderKeepalivedConfig({ ...base, extraAddresses: ['198.18.5.201', 'fd05:18::b:1'] });
+    expect(text).to.contain('  virtual_ipaddress_excluded {\n    198.18.5.201/32 dev eth0\n    fd05:18::b:1/128 dev eth0\n  }\n}\n');
+    expect(() => renderKeepalivedConfig({ ...base, extraAddresses: ['fd05:18::b:1/64'] })).to.throw(/extra address "fd05:18::b:1\/64" is not an IPv4 or IPv6 address/);
+  });
+
   it('refuses intervals VRRP cannot carry, the owner priority 255, and addresses that are not IPv4', () => {
     expect(() => renderKeepalivedConfig({ ...base, version: 2 })).to.throw(/v2 advertises in whole seconds .* not every 100 ms/);
     expect(() => renderKeepalivedConfig({ ...base, advertIntervalMs: 105 })).to.throw(/hundredths/);

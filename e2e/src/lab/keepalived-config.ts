@@ -1,6 +1,8 @@
 // keepalived's configuration for one node of a VRRP group moving one virtual IPv4 address, and
 // reading its state back from its log. Pure.
 
+import { isIP, isIPv4 } from 'node:net';
+
 export interface KeepalivedNodeConfig {
   /** Names the node in keepalived's log and its VRRP instance's router_id. */
   routerId: string;
@@ -17,6 +19,11 @@ export interface KeepalivedNodeConfig {
   address: string;
   /** A higher-priority node coming back takes the address back (keepalived's default). */
   preempt: boolean;
+  /**
+   * More addresses the master holds, IPv4 or IPv6, as `virtual_ipaddress_excluded`: kept out of
+   * the adverts (which carry at most 20) but added and announced like the main one.
+   */
+  extraAddresses?: readonly string[];
   /** Unicast to these peers instead of VRRP's multicast group 224.0.0.18. */
   unicastPeers?: readonly string[];
   /** The node's own address on the segment, the source of unicast adverts. */
@@ -38,6 +45,8 @@ export function checkKeepalivedConfig(c: KeepalivedNodeConfig): void {
   if (!/^[\w.-]+$/.test(c.instance) || !/^[\w.-]+$/.test(c.routerId) || !/^[\w.-]+$/.test(c.iface)) {
     throw new Error(`${where}: instance ${JSON.stringify(c.instance)}, router id and interface must be plain names`);
   }
+  const bad = (c.extraAddresses ?? []).find((a) => !isIP(a));
+  if (bad !== undefined) throw new Error(`${where}: extra address ${JSON.stringify(bad)} is not an IPv4 or IPv6 address`);
   if (c.unicastPeers !== undefined && c.unicastSource === undefined) throw new Error(`${where}: unicast peers need the node's own source address`);
 }
 
@@ -66,6 +75,9 @@ export function renderKeepalivedConfig(c: KeepalivedNodeConfig): string {
     '  virtual_ipaddress {',
     `    ${c.address}/32 dev ${c.iface}`,
     '  }',
+    ...(c.extraAddresses?.length
+      ? ['  virtual_ipaddress_excluded {', ...c.extraAddresses.map((a) => `    ${a}/${isIPv4(a) ? 32 : 128} dev ${c.iface}`), '  }']
+      : []),
     '}',
     '',
   ].join('\n');

@@ -29,6 +29,8 @@ export interface KeepalivedOptions {
   preempt?: boolean;
   /** Advertise by unicast to the other nodes instead of to VRRP's multicast group (default false). */
   unicast?: boolean;
+  /** More addresses the master holds (IPv4 or IPv6), outside the adverts: for memory measurements. */
+  extraAddresses?: readonly string[];
   /** The port of the HTTP responder started on every node on every address; null for none (default 80). */
   responderPort?: number | null;
 }
@@ -48,6 +50,8 @@ export interface Keepalived {
    * master holds the address.
    */
   settled(timeoutMs?: number): Promise<LabHost>;
+  /** The pid of the node's VRRP process (keepalived's child that holds the group's state). */
+  vrrpPid(node: LabHost): number;
   /** Whether the virtual address is on the node's interface now. */
   holdsAddress(node: LabHost): Promise<boolean>;
   /**
@@ -109,6 +113,7 @@ export async function startKeepalived(lab: Lab, nodes: readonly LabHost[], addre
         version,
         address,
         preempt,
+        ...(opts.extraAddresses ? { extraAddresses: opts.extraAddresses } : {}),
         ...(opts.unicast ? { unicastSource: node.ipv4, unicastPeers: nodes.filter((o) => o !== node).map((o) => o.ipv4) } : {}),
       }),
     );
@@ -134,6 +139,11 @@ export async function startKeepalived(lab: Lab, nodes: readonly LabHost[], addre
     } catch {
       return '';
     }
+  };
+  const vrrpPidOf = (m: Member): number => {
+    const pid = Number(readFileSync(m.vrrpPidFile, 'utf8').trim());
+    if (!Number.isInteger(pid) || pid <= 1) throw new Error(`keepalived on ${m.node.name}: no VRRP process pid in ${m.vrrpPidFile}`);
+    return pid;
   };
   const stateOf = (m: Member): VrrpState => (m.proc?.running() ? vrrpStateFromLog(logOf(m), instance) : 'STOPPED');
 
@@ -220,6 +230,7 @@ export async function startKeepalived(lab: Lab, nodes: readonly LabHost[], addre
       );
     },
     holdsAddress,
+    vrrpPid: (node) => vrrpPidOf(memberOf(node)),
     async kill(node, signal = 'SIGKILL') {
       const m = memberOf(node);
       const proc = m.proc;
@@ -228,8 +239,7 @@ export async function startKeepalived(lab: Lab, nodes: readonly LabHost[], addre
         await proc.stop(signal, 10000);
         return;
       }
-      const vrrp = Number(readFileSync(m.vrrpPidFile, 'utf8').trim());
-      if (!Number.isInteger(vrrp) || vrrp <= 1) throw new Error(`keepalived on ${node.name}: no VRRP process pid in ${m.vrrpPidFile}`);
+      const vrrp = vrrpPidOf(m);
       // Frozen first, the parent can neither restart its VRRP child nor tell it to shut down in order.
       process.kill(proc.pid, 'SIGSTOP');
       process.kill(vrrp, 'SIGKILL');

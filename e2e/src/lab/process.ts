@@ -74,10 +74,14 @@ export function spawnInNetns(netns: string, argv: readonly string[], logFile: st
       if (exit) return exit;
       child.kill(signal);
       const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+      // The child is unref'd: once the timer has fired nothing else may keep the loop alive, and
+      // Node would end the whole run, silently with code 0, before the exit is reported.
+      const keepAlive = setInterval(() => undefined, 1000);
       try {
         return await exited;
       } finally {
         clearTimeout(timer);
+        clearInterval(keepAlive);
       }
     },
   };

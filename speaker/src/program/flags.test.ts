@@ -29,7 +29,17 @@ describe('speaker command line', () => {
       membersPort: 7946,
       membersSecret: 'herald-memberlist',
       membersBind: undefined,
+      membersProtocol: { probeIntervalMs: 100, suspicionMult: 1.25 },
     });
+  });
+
+  it('reads the membership probe interval and suspicion multiplier, and refuses values the protocol does not allow', () => {
+    const f = flags(['--node-name=n1', '--members-probe-interval=150ms', '--members-suspicion-mult=2']);
+    expect(f.membersProtocol).to.deep.equal({ probeIntervalMs: 150, suspicionMult: 2 });
+    expect(error(['--node-name=n1', '--members-probe-interval=50ms'])).to.equal('--members-probe-interval must be from 100ms to 200ms, not "50ms"');
+    expect(error(['--node-name=n1', '--members-probe-interval=fast'])).to.match(/^--members-probe-interval: /);
+    expect(error(['--node-name=n1', '--members-suspicion-mult=0.5'])).to.equal('--members-suspicion-mult must be a number from 1 to 10, not "0.5"');
+    expect(error(['--node-name=n1', '--members-suspicion-mult=two'])).to.equal('--members-suspicion-mult must be a number from 1 to 10, not "two"');
   });
 
   it('reads the layer-2 membership flags, writing the bind address canonically', () => {

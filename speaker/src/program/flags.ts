@@ -10,6 +10,7 @@ import {
   readCommonFlags,
 } from '@herald/shared/cli/flags.js';
 import { formatIP, parseIP } from '@herald/shared/net/address.js';
+import { DEFAULT_PROTOCOL_CONFIG, type ProtocolConfig, protocolConfig } from '../members/config.js';
 
 export interface Flags extends CommonFlags {
   /** The Node this speaker runs on: what it announces and which peers it opens are decided for it. */
@@ -24,6 +25,8 @@ export interface Flags extends CommonFlags {
   membersSecret: string;
   /** Address the membership binds to and is reached at; default (undefined): the Node's first InternalIP. */
   membersBind: string | undefined;
+  /** The membership's probe interval and suspicion multiplier (the rest keep their defaults). */
+  membersProtocol: Pick<ProtocolConfig, 'probeIntervalMs' | 'suspicionMult'>;
 }
 
 /** What flags default to from the environment, passed in so parsing stays pure. */
@@ -49,6 +52,14 @@ ${commonUsage(METRICS_ADDR)}  --node-name NAME        the Node this speaker runs
                           layer-2 mode does not start
   --members-bind ADDRESS  address the membership binds to and is reached at (default: the Node's
                           first InternalIP)
+  --members-probe-interval DUR
+                          how often each speaker probes another, 100ms to 200ms (default 100ms);
+                          the same on every node
+  --members-suspicion-mult N
+                          how many probe intervals a silent member stays suspect before it is
+                          declared dead, 1 to 10 (default 1.25: a speaker stalled for more than
+                          about 175 ms may lose its addresses; 2 tolerates about 300 ms and fails
+                          over about 70 ms later)
   --help                  print this and exit
 `;
 
@@ -64,11 +75,13 @@ export function parseFlags(argv: readonly string[], env: FlagEnvironment): Flags
     'members-port': { type: 'string', default: '7946' },
     'members-secret': { type: 'string', default: 'herald-memberlist' },
     'members-bind': { type: 'string' },
+    'members-probe-interval': { type: 'string', default: `${DEFAULT_PROTOCOL_CONFIG.probeIntervalMs}ms` },
+    'members-suspicion-mult': { type: 'string', default: String(DEFAULT_PROTOCOL_CONFIG.suspicionMult) },
   });
   if (typeof values === 'string') return { ok: false, error: values };
   const common = readCommonFlags(values);
   if (typeof common === 'string') return { ok: false, error: common };
-  if (common.help) return { ok: true, flags: { ...common, nodeName: '', listenPort: 0, gracefulShutdownDelayMs: 0, membersPort: 0, membersSecret: '', membersBind: undefined } };
+  if (common.help) return { ok: true, flags: { ...common, nodeName: '', listenPort: 0, gracefulShutdownDelayMs: 0, membersPort: 0, membersSecret: '', membersBind: undefined, membersProtocol: DEFAULT_PROTOCOL_CONFIG } };
 
   const nodeName = (values['node-name'] as string | undefined) ?? env.nodeName ?? '';
   if (nodeName === '') return { ok: false, error: '--node-name (or NODE_NAME) must name the Node this speaker runs on' };
@@ -100,5 +113,19 @@ export function parseFlags(argv: readonly string[], env: FlagEnvironment): Flags
     if (ip === undefined) return { ok: false, error: `--members-bind must be an IPv4 or IPv6 address, not ${JSON.stringify(bindText)}` };
     membersBind = formatIP(ip);
   }
-  return { ok: true, flags: { ...common, nodeName, listenPort, gracefulShutdownDelayMs, membersPort, membersSecret, membersBind } };
+  const membersProtocol = readMembersProtocol(values['members-probe-interval'] as string, values['members-suspicion-mult'] as string);
+  if (typeof membersProtocol === 'string') return { ok: false, error: membersProtocol };
+  return { ok: true, flags: { ...common, nodeName, listenPort, gracefulShutdownDelayMs, membersPort, membersSecret, membersBind, membersProtocol } };
+}
+
+function readMembersProtocol(intervalText: string, multText: string): Flags['membersProtocol'] | string {
+  const probeIntervalMs = durationMs('members-probe-interval', intervalText);
+  if (typeof probeIntervalMs === 'string') return probeIntervalMs;
+  const suspicionMult = /^[0-9]+(\.[0-9]+)?$/.test(multText) ? Number(multText) : NaN;
+  const checked = protocolConfig({ probeIntervalMs, suspicionMult });
+  if (checked.ok) return { probeIntervalMs, suspicionMult };
+  const error = checked.errors[0] ?? '';
+  if (error.startsWith('members.probeIntervalMs')) return `--members-probe-interval must be from 100ms to 200ms, not ${JSON.stringify(intervalText)}`;
+  if (error.startsWith('members.suspicionMult')) return `--members-suspicion-mult must be a number from 1 to 10, not ${JSON.stringify(multText)}`;
+  return `--members-probe-interval ${intervalText}: ${error}`;
 }

@@ -4,6 +4,7 @@ import type { Logger } from '@herald/shared/log/logger.js';
 import { formatIP } from '@herald/shared/net/address.js';
 import { type NodeInterface, nodeInterfaces } from '../announce/l2-interfaces.js';
 import { L2Responder } from '../l2/responder.js';
+import type { ProtocolConfig } from '../members/config.js';
 import { Membership } from '../members/membership.js';
 import type { SpeakerMetrics } from '../metrics/metrics.js';
 import { listLinks } from '../native/link.js';
@@ -25,6 +26,7 @@ export interface L2ModeOptions {
   membersPort: number;
   membersSecret: string;
   membersBind: string | undefined;
+  membersProtocol: Partial<ProtocolConfig>;
   log: Logger;
   metrics: SpeakerMetrics;
   /** The informers' caches this mode reads: the membership Secret, every Node, whether any L2Advertisement exists. */
@@ -119,7 +121,7 @@ export class L2Mode {
     }
     this.key = key;
     this.family = address.includes(':') ? 6 : 4;
-    const membership = new Membership({ name: this.o.nodeName, address, port: this.o.membersPort, key, seeds: this.seeds(), logger: this.o.log });
+    const membership = new Membership({ name: this.o.nodeName, address, port: this.o.membersPort, key, seeds: this.seeds(), protocol: this.o.membersProtocol, logger: this.o.log });
     this.membership = membership;
     const follow = (): void => this.speaker.setLiveMembers(membership.liveMembers());
     membership.on('member-up', (name, at) => {

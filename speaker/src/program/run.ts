@@ -95,6 +95,7 @@ async function serve(flags: Flags, log: Logger): Promise<void> {
     membersPort: flags.membersPort,
     membersSecret: flags.membersSecret,
     membersBind: flags.membersBind,
+    membersProtocol: flags.membersProtocol,
     log,
     metrics,
     secret: (name) => sources.config.get('Secret')?.get(flags.namespace, name),
