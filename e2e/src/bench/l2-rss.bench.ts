@@ -71,7 +71,7 @@ async function main(): Promise<void> {
     const began = Date.now();
     await inBatches(services, async (i) => {
       const name = `${L2_SERVICE}-${i}`;
-      await k.createService(namespace, name, { annotations: { [ANNOTATION.addressPool]: pool }, spec: { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack' } });
+      await k.createService(namespace, name, { annotations: { [ANNOTATION.addressPool]: pool }, spec: { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack', allocateLoadBalancerNodePorts: false } });
       await bgp.endpoints(namespace, name, { [node.name]: 1 });
     });
     const created = Date.now();
