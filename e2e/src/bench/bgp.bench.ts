@@ -23,6 +23,7 @@ import {
 } from '../lab/index.js';
 import { BgpSpeakerChild, type ChildReply } from './bgp-speaker-child.js';
 import { APPLY_SERVICES } from './bgp-workload.js';
+import { runBenchmark } from './run-benchmark.js';
 
 const SIZES = '1000,10000,100000';
 /** Runs per size and speaker; figures are medians (the machine is shared: runs vary by 20-30 %). */
@@ -251,10 +252,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`BGP benchmark: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark('BGP benchmark', main);

@@ -12,6 +12,7 @@ import { ControllerProcess } from '../harness/controller-process.js';
 import { waitFor } from '../lab/wait.js';
 import { startApiProcess } from './api-process.js';
 import { peakRssKiB } from './informer-floor.js';
+import { runBenchmark } from './run-benchmark.js';
 
 const POOLS = 20;
 const CONCURRENCY = 16;
@@ -173,10 +174,4 @@ async function main(): Promise<void> {
   await benchmark(10_000, true);
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`controller benchmark: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark('controller benchmark', main);

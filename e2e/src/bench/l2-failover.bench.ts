@@ -26,6 +26,7 @@ import {
 } from '../harness/l2-failover.js';
 import { startHeraldL2Speakers } from '../harness/herald-l2-speakers.js';
 import { cleanLeftovers, createLab, describeLeftovers, keepalivedVersion, type Lab } from '../lab/index.js';
+import { runBenchmark } from './run-benchmark.js';
 
 const TRIALS = '20';
 const ADVERTS = '1000,100';
@@ -189,17 +190,4 @@ async function main(): Promise<void> {
   }
 }
 
-// Node ends a process whose event loop has nothing left to do with code 0, even while main() still
-// awaits: say so and fail rather than end as if the benchmark had finished.
-process.once('beforeExit', () => {
-  process.stderr.write('layer-2 failover benchmark: ended with nothing left to wait on before printing its figures (a wait on a lab process that holds no handle)\n');
-  process.exit(1);
-});
-
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`layer-2 failover benchmark: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark('layer-2 failover benchmark', main);

@@ -21,6 +21,7 @@ import { killAllSpeakers, startSpeaker } from '../harness/speaker-process.js';
 import { cleanLeftovers, createLab, describeLeftovers, peakRssBytes, startKeepalived, type Lab, type LabHost } from '../lab/index.js';
 import { formatNumber, printFigure } from '@herald/shared/bench/report.js';
 import { waitFor } from '../lab/wait.js';
+import { runBenchmark } from './run-benchmark.js';
 
 const SERVICES = '10000';
 /** Creates in flight at once: enough to keep the lab API server busy without queueing thousands of sockets. */
@@ -88,7 +89,7 @@ async function main(): Promise<void> {
     );
     const announced = Date.now();
     const peak = peakRssBytes(pid) ?? NaN;
-    const owned = (await k.core.listNamespacedService({ namespace })).items.flatMap((svc) => (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? ''));
+    const owned = (await k.core.listNamespacedService({ namespace })).items.flatMap((svc) => (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])));
     await killAllSpeakers();
     await killAllControllers();
     const keepalived = await keepalivedPeak(lab, node, `198.18.${lab.segment.k}.200`, owned);
@@ -131,10 +132,4 @@ async function keepalivedPeak(lab: Lab, node: LabHost, address: string, extra: r
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e: unknown) => {
-    process.stderr.write(`layer-2 memory benchmark: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exit(1);
-  },
-);
+runBenchmark('layer-2 memory benchmark', main);
