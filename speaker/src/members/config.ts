@@ -24,10 +24,10 @@ export interface ProtocolConfig {
 }
 
 export const DEFAULT_PROTOCOL_CONFIG: ProtocolConfig = {
-  probeIntervalMs: 100,
-  ackTimeoutMs: 50,
+  probeIntervalMs: 150,
+  ackTimeoutMs: 80,
   indirectChecks: 3,
-  suspicionMult: 1.25,
+  suspicionMult: 2,
   suspicionMaxMult: 4,
   retransmitMult: 4,
   pushFanout: 3,

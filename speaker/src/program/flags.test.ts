@@ -29,7 +29,7 @@ describe('speaker command line', () => {
       membersPort: 7946,
       membersSecret: 'herald-memberlist',
       membersBind: undefined,
-      membersProtocol: { probeIntervalMs: 100, suspicionMult: 1.25 },
+      membersProtocol: { probeIntervalMs: 150, suspicionMult: 2 },
     });
   });
 
