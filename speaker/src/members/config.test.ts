@@ -2,9 +2,9 @@ import { expect } from 'chai';
 import { DEFAULT_PROTOCOL_CONFIG, protocolConfig, retransmitLimit, suspicionTimeoutMs } from './config.js';
 
 describe('membership protocol settings', () => {
-  it('defaults to a 150 ms probe interval, 80 ms ack timeout, 3 indirect probes', () => {
+  it('defaults to a 100 ms probe interval, 50 ms ack timeout, 3 indirect probes, suspicion 2.5 intervals', () => {
     const r = protocolConfig();
-    expect(r.ok && r.config).to.include({ probeIntervalMs: 150, ackTimeoutMs: 80, indirectChecks: 3 });
+    expect(r.ok && r.config).to.include({ probeIntervalMs: 100, ackTimeoutMs: 50, indirectChecks: 3, suspicionMult: 2.5 });
   });
 
   it('refuses a probe interval outside 100-200 ms and an ack timeout that leaves no time for indirect probes', () => {
@@ -19,12 +19,12 @@ describe('membership protocol settings', () => {
     }
   });
 
-  it('suspects for 300 ms in a small group, longer in a large one, longest without confirmation', () => {
-    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 3, 1)).to.equal(300);
-    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 2, 0)).to.equal(300);
-    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 10, 3)).to.equal(300);
-    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 100, 3)).to.equal(600);
-    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 3, 0)).to.equal(1200);
+  it('suspects for 250 ms in a small group, longer in a large one, longest without confirmation', () => {
+    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 3, 1)).to.equal(250);
+    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 2, 0)).to.equal(250);
+    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 10, 3)).to.equal(250);
+    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 100, 3)).to.equal(500);
+    expect(suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 3, 0)).to.equal(1000);
     const falling = [0, 1, 2, 3, 4].map((c) => suspicionTimeoutMs(DEFAULT_PROTOCOL_CONFIG, 10, c));
     expect(falling).to.deep.equal([...falling].sort((a, b) => b - a));
     expect(falling[3]).to.equal(falling[4]);

@@ -24,10 +24,10 @@ export interface ProtocolConfig {
 }
 
 export const DEFAULT_PROTOCOL_CONFIG: ProtocolConfig = {
-  probeIntervalMs: 150,
-  ackTimeoutMs: 80,
+  probeIntervalMs: 100,
+  ackTimeoutMs: 50,
   indirectChecks: 3,
-  suspicionMult: 2,
+  suspicionMult: 2.5,
   suspicionMaxMult: 4,
   retransmitMult: 4,
   pushFanout: 3,

@@ -228,6 +228,44 @@ describe('membership state machine', () => {
       expect(changes(at(r.state, { kind: 'tick' }, 2000).actions)).to.deep.equal([]);
     });
 
+    it('keeps pinging a member it suspects, the suspicion attached, every ack timeout until it refutes', () => {
+      const s = suspectedWithNacks(3);
+      const [suspect] = [...s.members.values()].filter((m) => m.status === 'suspect');
+      const name = suspect?.name ?? '';
+      expect(suspect?.suspicion?.repingAt).to.equal(1150 + TEST_CONFIG.ackTimeoutMs);
+      const first = at(s, { kind: 'tick' }, 1230);
+      const pings = sent(first.actions, 'ping').filter((x) => nameAt(x.to) === name);
+      expect(pings).to.have.length(1);
+      expect(pings[0]?.message.body).to.include({ type: 'ping', target: name });
+      expect(pings[0]?.message.updates).to.deep.equal([{ kind: 'suspect', name, incarnation: 0, from: 'a' }]);
+      expect(first.state.members.get(name)?.suspicion?.repingAt).to.equal(1230 + TEST_CONFIG.ackTimeoutMs);
+      const seq = pings[0]?.message.body.type === 'ping' ? pings[0].message.body.seq : -1;
+      // Its ack comes from the refuted incarnation: the suspicion is over.
+      const refuted = at(first.state, message(name, { type: 'ack', seq }, [], 1), 1232);
+      expect(changes(refuted.actions)).to.deep.equal([`${name}: suspect -> alive`]);
+      expect(sent(at(refuted.state, { kind: 'tick' }, 1310).actions, 'ping').filter((x) => nameAt(x.to) === name)).to.deep.equal([]);
+    });
+
+    it('pings a suspect itself once its own probe of it fails too, not only on hearsay', () => {
+      const heard = at(stateWith(FOUR_OTHERS, { nextProbeAt: 5000 }), message('b', { type: 'gossip' }, [{ kind: 'suspect', name: 'c', incarnation: 0, from: 'b' }]), 100).state;
+      expect(heard.members.get('c')?.suspicion?.repingAt).to.equal(undefined);
+      const probe = { seq: 7, target: 'c', incarnation: 0, address: addr('c'), indirectAt: 80, failAt: 150, relays: [], indirectSent: true, nacks: [] };
+      const failed = at({ ...heard, probe }, { kind: 'tick' }, 150).state;
+      expect(failed.members.get('c')?.suspicion?.confirmations).to.deep.equal(['a']);
+      expect(failed.members.get('c')?.suspicion?.repingAt).to.equal(150 + TEST_CONFIG.ackTimeoutMs * (1 + failed.health));
+    });
+
+    it('spreads the news when a suspect is heard from at a higher incarnation, replacing the stale suspicion in its queue', () => {
+      const s = stateWith([{ name: 'b', status: 'suspect', suspicion: { startedAt: 0, accuser: 'c', confirmations: [], deadline: 2000 } }, { name: 'c' }, { name: 'd' }], {
+        broadcasts: [{ update: { kind: 'suspect', name: 'b', incarnation: 0, from: 'c' }, transmits: 0, order: 1 }],
+      });
+      const r = at(s, message('b', { type: 'ack', seq: 99 }, [], 1), 500);
+      expect(changes(r.actions)).to.deep.equal(['b: suspect -> alive']);
+      const alive = { kind: 'alive', name: 'b', incarnation: 1, address: addr('b') };
+      expect(r.state.broadcasts.map((b) => b.update)).to.deep.equal([alive]);
+      expect(sent(r.actions, 'gossip').map((x) => x.message.updates)).to.deep.equal([[alive], [alive]]);
+    });
+
     it('tells a suspected member of the suspicion first on the next ping to it', () => {
       const s = stateWith([{ name: 'b', status: 'suspect', suspicion: { startedAt: 0, accuser: 'c', confirmations: [], deadline: 9000 } }], {
         broadcasts: [

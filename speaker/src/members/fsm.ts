@@ -23,6 +23,12 @@ export interface Suspicion {
   /** Other members known to have found it unresponsive: further accusers, relays that nacked. */
   readonly confirmations: readonly string[];
   readonly deadline: number;
+  /**
+   * A suspicion this member holds on its own evidence (its probe failed too): when it next pings
+   * the suspect with the suspicion attached. A lost datagram is the usual reason a live member misses a probe; a
+   * ping that carries the suspicion gets the refutation back in its ack.
+   */
+  readonly repingAt?: number;
 }
 
 export interface Member {
@@ -338,14 +344,18 @@ function receive(w: Work, from: MemberAddress, message: Message): void {
  * A datagram from a member is first-hand evidence that it is alive at the incarnation it
  * carries (after its updates, which may hold its own claim with its address): a member we did
  * not know is added at the address it sent from, and one we knew at a lower incarnation is alive
- * again. Neither is broadcast: the member announces itself. A member
+ * again. Neither is broadcast (the member announces itself), except a refuted suspicion, which
+ * is spread like the refutation itself. A member
  * we held dead or departed (before this message) at this incarnation or later is told so, and
  * will refute.
  */
 function heardFrom(w: Work, name: string, incarnation: number, from: MemberAddress, before: Member | undefined): void {
   const m = w.members.get(name);
   if (!m || incarnation > m.incarnation) {
-    setStatus(w, { name, address: m && isLive(m) ? m.address : from, incarnation, status: 'alive', since: w.now }, m);
+    const address = m && isLive(m) ? m.address : from;
+    setStatus(w, { name, address, incarnation, status: 'alive', since: w.now }, m);
+    // The others likely hold it suspect too, and the stale suspicion may still sit in our queue.
+    if (m?.status === 'suspect') news(w, { kind: 'alive', name, incarnation, address }, true);
     return;
   }
   if (before?.status === 'dead' && incarnation <= before.incarnation) {
@@ -438,6 +448,8 @@ function tick(w: Work): void {
     if (m.status === 'suspect' && m.suspicion && m.suspicion.deadline <= w.now) {
       declareDead(w, m, m.incarnation, { kind: 'dead', name: m.name, incarnation: m.incarnation, from: w.self.name });
       w.pushToAll = true;
+    } else if (m.suspicion?.repingAt !== undefined && m.suspicion.repingAt <= w.now) {
+      pingSuspect(w, m, m.suspicion);
     } else if (m.reapAt !== undefined && m.reapAt <= w.now) {
       forget(w, m.name);
     }
@@ -518,12 +530,19 @@ function reconnect(w: Work): void {
   if (seed) sendSync(w, seed, true, fullState(w));
 }
 
+/** Pings a member this one suspects, with the suspicion attached: its ack carries the refutation. */
+function pingSuspect(w: Work, m: Member, s: Suspicion): void {
+  sendExact(w, m.address, { type: 'ping', seq: nextSeq(w), target: m.name }, [{ kind: 'suspect', name: m.name, incarnation: m.incarnation, from: s.accuser }]);
+  putMember(w, { ...m, suspicion: { ...s, repingAt: w.now + ackTimeoutAt(w.config, w.health) } });
+}
+
 // ---- status changes ----
 
 function suspect(w: Work, m: Member, incarnation: number, accuser: string, confirmations: readonly string[], push: boolean): void {
   const distinct = [...new Set(confirmations)].filter((c) => c !== accuser);
   const deadline = w.now + suspicionTimeoutMs(w.config, liveCount(w), distinct.length);
-  const suspicion: Suspicion = { startedAt: w.now, accuser, confirmations: distinct, deadline };
+  const repingAt = accuser === w.self.name ? w.now + ackTimeoutAt(w.config, w.health) : undefined;
+  const suspicion: Suspicion = { startedAt: w.now, accuser, confirmations: distinct, deadline, ...(repingAt === undefined ? {} : { repingAt }) };
   setStatus(w, { ...m, incarnation, status: 'suspect', since: w.now, suspicion, reapAt: undefined }, m);
   news(w, { kind: 'suspect', name: m.name, incarnation, from: accuser }, push);
   if (push) w.buddies.add(m.name);
@@ -537,7 +556,8 @@ function confirm(w: Work, m: Member, names: readonly string[]): boolean {
   if (added.length === 0) return false;
   const confirmations = [...new Set([...s.confirmations, ...added])];
   const deadline = s.startedAt + suspicionTimeoutMs(w.config, liveCount(w), confirmations.length);
-  putMember(w, { ...m, suspicion: { ...s, confirmations, deadline } });
+  const repingAt = s.repingAt ?? (added.includes(w.self.name) ? w.now + ackTimeoutAt(w.config, w.health) : undefined);
+  putMember(w, { ...m, suspicion: { ...s, confirmations, deadline, ...(repingAt === undefined ? {} : { repingAt }) } });
   return true;
 }
 
@@ -637,7 +657,7 @@ export function wakeTime(state: MemberState): number | undefined {
   if (state.probe) at = Math.min(at, state.probe.indirectSent ? state.probe.failAt : state.probe.indirectAt);
   for (const r of state.relays) at = Math.min(at, r.nackAt);
   for (const m of state.members.values()) {
-    if (m.suspicion) at = Math.min(at, m.suspicion.deadline);
+    if (m.suspicion) at = Math.min(at, m.suspicion.deadline, m.suspicion.repingAt ?? Infinity);
     if (m.reapAt !== undefined) at = Math.min(at, m.reapAt);
   }
   return at === Infinity ? undefined : at;

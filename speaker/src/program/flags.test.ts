@@ -29,13 +29,13 @@ describe('speaker command line', () => {
       membersPort: 7946,
       membersSecret: 'herald-memberlist',
       membersBind: undefined,
-      membersProtocol: { probeIntervalMs: 150, suspicionMult: 2 },
+      membersProtocol: { probeIntervalMs: 100, ackTimeoutMs: 50, suspicionMult: 2.5 },
     });
   });
 
   it('reads the membership probe interval and suspicion multiplier, and refuses values the protocol does not allow', () => {
-    const f = flags(['--node-name=n1', '--members-probe-interval=150ms', '--members-suspicion-mult=2']);
-    expect(f.membersProtocol).to.deep.equal({ probeIntervalMs: 150, suspicionMult: 2 });
+    const f = flags(['--node-name=n1', '--members-probe-interval=150ms', '--members-suspicion-mult=1.25']);
+    expect(f.membersProtocol).to.deep.equal({ probeIntervalMs: 150, ackTimeoutMs: 75, suspicionMult: 1.25 });
     expect(error(['--node-name=n1', '--members-probe-interval=50ms'])).to.equal('--members-probe-interval must be from 100ms to 200ms, not "50ms"');
     expect(error(['--node-name=n1', '--members-probe-interval=fast'])).to.match(/^--members-probe-interval: /);
     expect(error(['--node-name=n1', '--members-suspicion-mult=0.5'])).to.equal('--members-suspicion-mult must be a number from 1 to 10, not "0.5"');
