@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, KubeConfig, Watch, type V1Service } from '@kubernetes/client-node';
 import { DEFAULT_LOAD_BALANCER_CLASS, DEFAULT_NAMESPACE, GROUP, PLURAL, VERSION } from '@herald/shared/api/constants.js';
 import { printFigure } from '@herald/shared/bench/report.js';
-import { REPO_ROOT, type TestCluster } from '../harness/cluster.js';
+import { startApiProcess } from '../harness/api-process.js';
+import { CRDS_DIR, REPO_ROOT, type TestCluster } from '../harness/cluster.js';
 import { ControllerProcess } from '../harness/controller-process.js';
 import { waitFor } from '../lab/wait.js';
-import { startApiProcess } from './api-process.js';
 import { peakRssKiB } from './informer-floor.js';
 import { runBenchmark } from './run-benchmark.js';
 
@@ -81,10 +81,10 @@ function runFloorInformer(kubeconfig: string): Promise<{ syncedMs: number; servi
  * own, so that both sides start from an empty server and pay the same per-object costs.
  */
 async function floorRun(n: number): Promise<number> {
-  const api = await startApiProcess();
+  const api = await startApiProcess({ listen: ['127.0.0.1'], crdsDir: CRDS_DIR });
   try {
     const kc = new KubeConfig();
-    kc.loadFromFile(api.kubeconfig);
+    kc.loadFromFile(api.kubeconfigPath());
     const core = kc.makeApiClient(CoreV1Api);
     await core.createNamespace({ body: { metadata: { name: 'bench-floor' } } });
     const start = Date.now();
@@ -95,17 +95,17 @@ async function floorRun(n: number): Promise<number> {
     });
     return Date.now() - start;
   } finally {
-    await api.stop();
+    await api.close();
   }
 }
 
 async function benchmark(n: number, restart: boolean): Promise<void> {
-  const api = await startApiProcess();
+  const api = await startApiProcess({ listen: ['127.0.0.1'], crdsDir: CRDS_DIR });
   const kc = new KubeConfig();
-  kc.loadFromFile(api.kubeconfig);
+  kc.loadFromFile(api.kubeconfigPath());
   const core = kc.makeApiClient(CoreV1Api);
   const custom = kc.makeApiClient(CustomObjectsApi);
-  const cluster = { kubeconfigPath: api.kubeconfig, heraldNamespace: DEFAULT_NAMESPACE } as TestCluster;
+  const cluster = { kubeconfigPath: api.kubeconfigPath(), heraldNamespace: DEFAULT_NAMESPACE } as TestCluster;
   let controller: ControllerProcess | undefined;
   try {
     for (let i = 0; i < POOLS; i++) {
@@ -137,7 +137,7 @@ async function benchmark(n: number, restart: boolean): Promise<void> {
     await new Promise((r) => setTimeout(r, 1000));
     const writesPerService = watch.totalWrites() / n;
     const rss = peakRssKiB(controller.pid ?? 0) / 1024;
-    const floor = await runFloorInformer(api.kubeconfig);
+    const floor = await runFloorInformer(api.kubeconfigPath());
 
     printFigure({ name: `${n} Services in ${POOLS} pools: create to every address in status`, unit: 'ms', herald: allocMs, baseline: floorMs, baselineName: 'bare client (create + 1 status write)' });
     printFigure({ name: `${n} Services: status writes per Service`, unit: 'writes', herald: writesPerService, baseline: 1, baselineName: 'one write per allocation', target: 'exactly 1', met: writesPerService === 1 });
@@ -165,7 +165,7 @@ async function benchmark(n: number, restart: boolean): Promise<void> {
     watch.stop();
   } finally {
     await controller?.stop();
-    await api.stop();
+    await api.close();
   }
 }
 

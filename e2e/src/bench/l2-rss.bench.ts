@@ -20,13 +20,15 @@ import { labNodeObject } from '../harness/nodes.js';
 import { killAllSpeakers, startSpeaker } from '../harness/speaker-process.js';
 import { cleanLeftovers, createLab, describeLeftovers, peakRssBytes, startKeepalived, type Lab, type LabHost } from '../lab/index.js';
 import { formatNumber, printFigure } from '@herald/shared/bench/report.js';
-import { waitFor } from '../lab/wait.js';
+import { waitFor, WaitAborted } from '../lab/wait.js';
 import { runBenchmark } from './run-benchmark.js';
 
 const SERVICES = '10000';
 /** Creates in flight at once: enough to keep the lab API server busy without queueing thousands of sockets. */
 const CONCURRENCY = 32;
 const MiB = 1024 * 1024;
+/** From the first create to the speaker answering for every address. */
+const ANSWERED_WITHIN_MS = 1_800_000;
 
 async function inBatches(count: number, each: (i: number) => Promise<void>): Promise<void> {
   let next = 0;
@@ -43,7 +45,7 @@ async function main(): Promise<void> {
   const left = cleanLeftovers();
   if (left.removed.length > 0) console.log(describeLeftovers(left));
   const lab = await createLab({ nodes: 1, router: 'bird', ipv6Sessions: false });
-  const cluster = await openTestCluster({ listen: [lab.hostAddress] });
+  const cluster = await openTestCluster({ listen: [lab.hostAddress], serverProcess: true });
   try {
     const node = lab.nodes[0];
     if (node === undefined) throw new Error(`lab ${lab.prefix} has no node`);
@@ -51,7 +53,9 @@ async function main(): Promise<void> {
     const k = new HeraldObjects(cluster, lbClass);
     const bgp = new BgpObjects(cluster);
     await k.core.createNode({ body: labNodeObject(node) });
-    const controller = new ControllerProcess(cluster, { identity: `bench-${runSuffix()}`, leaseName: k.lease(), lbClass });
+    // A real cluster's Lease timings, not the harness's short failover ones: a leader that steps down
+    // because the API server took 2 s to renew while it stored thousands of writes ends the run.
+    const controller = new ControllerProcess(cluster, { identity: `bench-${runSuffix()}`, leaseName: k.lease(), lbClass, lease: { duration: '15s', renewDeadline: '10s', retryPeriod: '2s' } });
     await controller.waitForLeading();
     const pool = `l2-rss-${runSuffix()}`;
     const range = `${lab.segment.ipv6Cidr.replace(/\/64$/, '')}b:0/114`;
@@ -70,23 +74,30 @@ async function main(): Promise<void> {
     const pid = speaker.pid as number;
     const startRss = peakRssBytes(pid) ?? NaN;
     const began = Date.now();
-    await inBatches(services, async (i) => {
+    let created = NaN;
+    const creating = inBatches(services, async (i) => {
       const name = `${L2_SERVICE}-${i}`;
       await k.createService(namespace, name, { annotations: { [ANNOTATION.addressPool]: pool }, spec: { ipFamilies: ['IPv6'], ipFamilyPolicy: 'SingleStack', allocateLoadBalancerNodePorts: false } });
       await bgp.endpoints(namespace, name, { [node.name]: 1 });
+    }).then(() => {
+      created = Date.now();
     });
-    const created = Date.now();
+    // Scraped from the first create on, as the speaker takes on addresses while they are created;
     // prom-client's lag maximum starts afresh at each scrape, so the largest over the scrapes is the run's.
     let lagMaxSeconds = 0;
-    await waitFor(
+    const answered = waitFor(
       async () => {
+        for (const [who, p] of [['speaker', speaker], ['controller', controller]] as const) {
+          if (!p.alive) throw new WaitAborted(`the ${who} exited (code ${p.exitCode}, signal ${p.signal}) before the speaker answered for ${services} addresses; ${p.describe()}`);
+        }
         const text = await speaker.metrics();
         lagMaxSeconds = Math.max(lagMaxSeconds, metricValue(text, 'nodejs_eventloop_lag_max_seconds') ?? 0);
         return (metricValue(text, 'herald_speaker_l2_owned_addresses') ?? 0) >= services || undefined;
       },
-      600_000,
+      ANSWERED_WITHIN_MS,
       { what: `speaker on ${node.name} to answer for ${services} addresses`, intervalMs: 1000 },
     );
+    await Promise.all([creating, answered]);
     const announced = Date.now();
     const peak = peakRssBytes(pid) ?? NaN;
     const owned = (await k.core.listNamespacedService({ namespace })).items.flatMap((svc) => (svc.status?.loadBalancer?.ingress ?? []).flatMap((i) => (i.ip ? [i.ip] : [])));

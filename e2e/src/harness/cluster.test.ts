@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,6 +64,25 @@ describe('integration suites find their cluster @lab', () => {
     } finally {
       await cluster.close();
     }
+  });
+
+  it('run the lab API server in a process of its own when asked, which can be taken away and brought back like the in-process one', async () => {
+    delete process.env.HERALD_KUBECONFIG;
+    const cluster = await openTestCluster({ serverProcess: true, restartable: true });
+    const port = cluster.kubeConfig.getCurrentCluster()?.server.split(':').at(-1);
+    const serving = (): string[] => execFileSync('ss', ['-Htlnp', `sport = :${port}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    try {
+      expect(await namespaceExists(cluster, cluster.namespace)).to.equal(true);
+      const owner = /pid=(\d+),/.exec(serving().join('\n'))?.[1];
+      expect(owner, 'the process that listens').to.be.a('string').and.not.equal(String(process.pid));
+      await cluster.stopServer();
+      expect(await namespaceExists(cluster, cluster.namespace).catch((e: Error) => e.message)).to.match(/ECONNREFUSED/);
+      await cluster.startServer();
+      expect(await namespaceExists(cluster, cluster.namespace)).to.equal(true);
+    } finally {
+      await cluster.close();
+    }
+    expect(serving(), 'nothing listens once closed').to.deep.equal([]);
   });
 
   describe('given HERALD_KUBECONFIG', () => {

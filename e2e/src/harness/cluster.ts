@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { DEFAULT_NAMESPACE } from '@herald/shared/api/constants.js';
-import { startApiServer, type LabApiServer } from '../apiserver/server.js';
+import { startApiServer, type ApiServerOptions } from '../apiserver/server.js';
+import { startApiProcess, type ApiServerHandle } from './api-process.js';
 
 /**
  * The API an integration suite talks to. Only the connection differs between the lab API server
@@ -46,19 +47,26 @@ export interface TestClusterOptions {
   listen?: string[];
   /** Lab only: keep the API server's objects on disk, so stopServer() and startServer() can take it away and bring it back. */
   restartable?: boolean;
+  /**
+   * Lab only: run the lab API server in a process of its own rather than in the test's, so that
+   * a benchmark's client work and a server busy with thousands of writes do not share one event
+   * loop (the test's clock, its clients and the server would all stall each other).
+   */
+  serverProcess?: boolean;
 }
 
 export async function openTestCluster(opts: TestClusterOptions = {}): Promise<TestCluster> {
   const external = process.env.HERALD_KUBECONFIG;
-  return external ? openRealCluster(external) : openLabCluster(opts.listen ?? [], opts.restartable ?? false);
+  return external ? openRealCluster(external) : openLabCluster(opts.listen ?? [], opts.restartable ?? false, opts.serverProcess ?? false);
 }
 
-async function openLabCluster(extraListen: string[], restartable: boolean): Promise<TestCluster> {
+async function openLabCluster(extraListen: string[], restartable: boolean, serverProcess: boolean): Promise<TestCluster> {
   const workDir = await mkdtemp(join(tmpdir(), 'herald-api-'));
   const options = { listen: ['127.0.0.1', ...extraListen], crdsDir: CRDS_DIR, workDir, ...(restartable ? { stateDir: join(workDir, 'state') } : {}) };
-  const first = await startApiServer({ ...options, port: 0 });
+  const launch: (o: ApiServerOptions) => Promise<ApiServerHandle> = serverProcess ? startApiProcess : startApiServer;
+  const first = await launch({ ...options, port: 0 });
   // The CA, token and kubeconfig files stay in workDir, so clients keep working across a restart on the same port.
-  let server: LabApiServer | undefined = first;
+  let server: ApiServerHandle | undefined = first;
   const kubeconfigPath = first.kubeconfigPath('127.0.0.1');
   const kubeConfig = new KubeConfig();
   kubeConfig.loadFromFile(kubeconfigPath);
@@ -77,7 +85,7 @@ async function openLabCluster(extraListen: string[], restartable: boolean): Prom
     },
     startServer: async () => {
       if (!restartable) throw new Error('the lab API server was opened without `restartable`: it cannot be started again');
-      server ??= await startApiServer({ ...options, port: first.port });
+      server ??= await launch({ ...options, port: first.port });
     },
     close: async () => {
       await server?.close();

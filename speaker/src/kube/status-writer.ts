@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CustomObjectsApi } from '@kubernetes/client-node';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION } from '@herald/shared/api/constants.js';
 import type { ServiceBGPStatusStatus, ServiceL2StatusStatus } from '@herald/shared/api/status.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffPolicy } from '@herald/shared/kube/backoff.js';
 import { apiErrorCode, apiErrorMessage } from '@herald/shared/kube/errors.js';
 import type { Logger } from '@herald/shared/log/logger.js';
 import type { ServiceKey } from '@herald/shared/service/types.js';
@@ -50,8 +51,8 @@ export interface StatusWriterOptions {
   namespace: string;
   nodeName: string;
   log: Logger;
-  /** How long to wait before trying failed writes again. */
-  retryMs?: number;
+  /** How long to wait before trying again after a failed pass: doubling with each failed pass in a row. */
+  backoff?: BackoffPolicy;
   onResult?: (result: 'ok' | 'error') => void;
 }
 
@@ -74,9 +75,20 @@ interface StatusObject {
 }
 
 /**
+ * An error that says nothing about the object written but about the API server or the way to it
+ * (refused, reset, overloaded, throttled, timed out): the writes after it would fail the same way.
+ */
+function serverTrouble(e: unknown): boolean {
+  const code = apiErrorCode(e);
+  return code === undefined || code === 408 || code === 429 || code >= 500;
+}
+
+/**
  * Keeps one status object of its kind per Service this node announces (its node, the Service, the
  * peers or interfaces) and deletes those it no longer announces. Writes run one at a time in the
- * background; a failed one is retried later and never holds up announcing.
+ * background and never hold up announcing. When the API server fails, the pass stops there and
+ * the writer waits, longer after each failed pass in a row, before it tries again: changes in
+ * the meantime are gathered, not written one failing request each.
  */
 export class StatusWriter<V> {
   /** What the API holds for this node, as far as this process knows. */
@@ -85,6 +97,8 @@ export class StatusWriter<V> {
   private running: Promise<void> | undefined;
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
+  /** Passes in a row that ended in a failure. */
+  private failures = 0;
   private loaded = false;
   private stopped = false;
 
@@ -126,7 +140,8 @@ export class StatusWriter<V> {
   }
 
   private kick(): void {
-    if (this.stopped) return;
+    // While a retry is pending, what changed waits for it.
+    if (this.stopped || this.retryTimer !== undefined) return;
     if (this.running !== undefined) {
       this.again = true;
       return;
@@ -141,54 +156,71 @@ export class StatusWriter<V> {
   }
 
   private async work(): Promise<void> {
-    let failed = false;
+    if (await this.pass()) {
+      this.failures = 0;
+      return;
+    }
+    this.failures++;
+    if (this.stopped) return;
+    const delay = backoffDelay(this.failures, this.o.backoff ?? DEFAULT_BACKOFF, Math.random());
+    this.o.log.warn(`${this.k.kind} writes failed; trying again after a wait`, { node: this.o.nodeName, retryInMs: delay, failedPassesInARow: this.failures });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.kick();
+    }, delay);
+  }
+
+  /** Brings the API in line with `desired`; false when something failed. */
+  private async pass(): Promise<boolean> {
     if (!this.loaded) {
       try {
         await this.load();
         this.loaded = true;
       } catch (e) {
-        this.o.log.warn(`could not list this node's ${this.k.kind} objects; trying again shortly`, { node: this.o.nodeName, reason: apiErrorMessage(e) });
-        this.scheduleRetry();
-        return;
+        this.o.log.warn(`could not list this node's ${this.k.kind} objects`, { node: this.o.nodeName, reason: apiErrorMessage(e), code: apiErrorCode(e) });
+        return false;
       }
     }
-    for (const [service, value] of [...this.desired]) {
-      if (this.stopped) return;
+    let ok = true;
+    const writes: [ServiceKey, string, () => Promise<void>][] = [];
+    for (const [service, value] of this.desired) {
       const held = this.holding.get(service);
-      if (held !== undefined && this.k.same(held, value)) continue;
-      failed = !(await this.attempt(service, 'write', () => this.write(service, value))) || failed;
+      if (held === undefined || !this.k.same(held, value)) writes.push([service, 'write', () => this.write(service, value)]);
     }
-    for (const service of [...this.holding.keys()]) {
-      if (this.stopped) return;
-      if (this.desired.has(service)) continue;
-      failed = !(await this.attempt(service, 'delete', () => this.remove(service))) || failed;
+    for (const service of this.holding.keys()) {
+      if (!this.desired.has(service)) writes.push([service, 'delete', () => this.remove(service)]);
     }
-    if (failed) this.scheduleRetry();
+    for (const [service, what, fn] of writes) {
+      if (this.stopped) return ok;
+      const failure = await this.attempt(service, what, fn);
+      if (failure === undefined) continue;
+      ok = false;
+      if (serverTrouble(failure)) return false;
+    }
+    return ok;
   }
 
-  private scheduleRetry(): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => this.kick(), this.o.retryMs ?? 5000);
-  }
-
-  private async attempt(service: ServiceKey, what: string, fn: () => Promise<void>): Promise<boolean> {
+  /** Undefined when it worked, else the error. */
+  private async attempt(service: ServiceKey, what: string, fn: () => Promise<void>): Promise<unknown> {
     try {
       await fn();
       this.o.onResult?.('ok');
-      return true;
+      return undefined;
     } catch (e) {
       this.o.onResult?.('error');
-      this.o.log.warn(`could not ${what} the ${this.k.kind}; trying again shortly`, { service, node: this.o.nodeName, reason: apiErrorMessage(e) });
-      return false;
+      this.o.log.warn(`could not ${what} the ${this.k.kind}`, { service, node: this.o.nodeName, reason: apiErrorMessage(e), code: apiErrorCode(e) });
+      return e ?? new Error('unknown failure');
     }
+  }
+
+  /** Where this kind's objects live, as every request names it. */
+  private get collection(): { group: string; version: string; namespace: string; plural: string } {
+    return { group: GROUP, version: VERSION, namespace: this.o.namespace, plural: PLURAL[this.k.kind] };
   }
 
   private async load(): Promise<void> {
     const list = (await this.o.api.listNamespacedCustomObject({
-      group: GROUP,
-      version: VERSION,
-      namespace: this.o.namespace,
-      plural: PLURAL[this.k.kind],
+      ...this.collection,
       labelSelector: `${LABEL_NODE}=${this.o.nodeName}`,
     })) as { items?: StatusObject[] };
     for (const item of list.items ?? []) {
@@ -206,10 +238,7 @@ export class StatusWriter<V> {
     if (!this.holding.has(service)) {
       try {
         await this.o.api.createNamespacedCustomObject({
-          group: GROUP,
-          version: VERSION,
-          namespace: this.o.namespace,
-          plural: PLURAL[this.k.kind],
+          ...this.collection,
           body: {
             apiVersion: API_VERSION,
             kind: this.k.kind,
@@ -226,24 +255,24 @@ export class StatusWriter<V> {
         if (apiErrorCode(e) !== 409) throw e;
       }
     }
-    await this.o.api.patchNamespacedCustomObjectStatus({
-      group: GROUP,
-      version: VERSION,
-      namespace: this.o.namespace,
-      plural: PLURAL[this.k.kind],
-      name: objectName,
-      body: [{ op: 'add', path: '/status', value: status }],
-    });
+    try {
+      await this.o.api.patchNamespacedCustomObjectStatus({
+        ...this.collection,
+        name: objectName,
+        body: [{ op: 'add', path: '/status', value: status }],
+      });
+    } catch (e) {
+      // Deleted by someone else since: the next attempt creates it again.
+      if (apiErrorCode(e) === 404) this.holding.delete(service);
+      throw e;
+    }
     this.holding.set(service, value);
   }
 
   private async remove(service: ServiceKey): Promise<void> {
     try {
       await this.o.api.deleteNamespacedCustomObject({
-        group: GROUP,
-        version: VERSION,
-        namespace: this.o.namespace,
-        plural: PLURAL[this.k.kind],
+        ...this.collection,
         name: statusName(this.k.prefix, this.o.nodeName, service),
       });
     } catch (e) {
