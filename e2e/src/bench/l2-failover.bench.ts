@@ -4,8 +4,10 @@
 // failover gap (the longest run of unanswered requests around the fault) and the time from the
 // fault to the first answer from the new owner, median and 95th percentile. Baseline: keepalived
 // (Debian's package, VRRP v3 multicast) moving a virtual address between the same namespaces, at
-// its default advertisement interval (1 s) and at 100 ms, in the same run.
-//   node e2e/dist/bench/l2-failover.bench.js [--trials 20] [--adverts 1000,100|none] [--faults sigkill,link-down] [--seed 1]
+// its default advertisement interval (1 s) and at 100 ms, in the same run. Herald runs twice: with
+// its defaults, and with the shorter suspicion that trades stall tolerance for speed as keepalived's
+// 100 ms adverts do (--members-suspicion-mult 1.25), which is compared with keepalived at 100 ms.
+//   node e2e/dist/bench/l2-failover.bench.js [--trials 20] [--adverts 1000,100|none] [--herald default,1.25] [--faults sigkill,link-down] [--seed 1]
 
 import { cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,14 +36,15 @@ const PROBE_INTERVAL_MS = 10;
 /** Each fault strikes after a random delay below this: one period of keepalived's default adverts, several of Herald's membership probes. */
 const FAULT_PHASE_MS = 1000;
 const SEED = '1';
+/** Herald's sides: its defaults, and a suspicion multiplier (--members-suspicion-mult) tuned for speed. */
+const HERALD = 'default,1.25';
+/** The tuned side is held to this baseline's median. */
+const FAST_BASELINE = 'keepalived 100 ms';
 /** The issue's target for Herald with default settings. */
 const TARGET_MEDIAN_MS = 500;
 const TARGET_P95_MS = 1000;
 /** Herald's failure detection is meant to take well under a second; a trial that has not moved by then failed. */
 const HERALD_MOVE_TIMEOUT_MS = 10_000;
-
-/** Herald's speakers in layer-2 mode on every node, with the API server, controller and objects they need (harness/herald-l2-speakers.ts). */
-const startHeraldL2: StartL2Speakers = startHeraldL2Speakers();
 
 type Results = Map<L2Fault, FailoverTrial[]>;
 
@@ -68,8 +71,18 @@ async function measure(lab: Lab, start: StartL2Speakers, address: string, trials
   return results;
 }
 
-async function measureHerald(lab: Lab, address: string, trials: number, faults: readonly L2Fault[], seed: number): Promise<Results> {
-  return measure(lab, startHeraldL2, address, trials, faults, HERALD_MOVE_TIMEOUT_MS, seed);
+/** One Herald side: `default`, or a --members-suspicion-mult value. */
+interface HeraldSide {
+  name: string;
+  /** True for the defaults, held to the issue's absolute targets; a tuned side is held to FAST_BASELINE. */
+  defaults: boolean;
+  start: StartL2Speakers;
+}
+
+function heraldSide(setting: string): HeraldSide {
+  if (setting === 'default') return { name: 'herald (defaults)', defaults: true, start: startHeraldL2Speakers() };
+  const extraArgs = ['--members-suspicion-mult', setting];
+  return { name: `herald (${extraArgs.join(' ')})`, defaults: false, start: startHeraldL2Speakers({ speaker: { extraArgs } }) };
 }
 
 function advertName(ms: number): string {
@@ -92,39 +105,41 @@ interface Side {
   summary: TrialSummary;
 }
 
-function figures(fault: L2Fault, herald: TrialSummary, baselines: readonly Side[]): void {
+/**
+ * The defaults against the issue's targets (median < 500 ms, p95 < 1 s), beside every baseline; a
+ * tuned side against keepalived at 100 ms, the median no slower.
+ */
+function figures(fault: L2Fault, herald: HeraldSide, summary: TrialSummary, baselines: readonly Side[]): void {
   const metrics: Array<{ label: string; pick: (s: TrialSummary) => Spread }> = [
     { label: "client's failover gap", pick: (s) => s.gap },
     { label: "fault to the new owner's first answer", pick: (s) => s.move },
   ];
   for (const m of metrics) {
     for (const stat of ['median', 'p95'] as const) {
-      const target = stat === 'median' ? TARGET_MEDIAN_MS : TARGET_P95_MS;
-      const name = `${FAULT_WORDS[fault]}: ${m.label}, ${stat === 'median' ? 'median' : '95th percentile'}`;
+      const name = `${FAULT_WORDS[fault]}, ${herald.name}: ${m.label}, ${stat === 'median' ? 'median' : '95th percentile'}`;
+      const value = m.pick(summary)[stat];
       for (const b of baselines) {
+        if (!herald.defaults && b.name !== FAST_BASELINE) continue;
         const baseline = m.pick(b.summary)[stat];
-        const value = m.pick(herald)[stat];
-        const against100 = stat === 'median' && b.name === 'keepalived 100 ms';
-        printFigure({
-          name,
-          unit: 'ms',
-          herald: value,
-          baseline,
-          baselineName: b.name,
-          target: against100 ? `<= ${b.name}` : `< ${formatNumber(target)} ms`,
-          met: against100 ? value <= baseline : value < target,
-        });
+        const limit = stat === 'median' ? TARGET_MEDIAN_MS : TARGET_P95_MS;
+        const target = herald.defaults
+          ? { target: `< ${formatNumber(limit)} ms`, met: value < limit }
+          : stat === 'median'
+            ? { target: `<= ${b.name}`, met: value <= baseline }
+            : {};
+        printFigure({ name, unit: 'ms', herald: value, baseline, baselineName: b.name, ...target });
       }
     }
   }
 }
 
-function parseOptions(argv: string[]): { trials: number; adverts: number[]; faults: L2Fault[]; seed: number } {
+function parseOptions(argv: string[]): { trials: number; adverts: number[]; herald: string[]; faults: L2Fault[]; seed: number } {
   const { values } = parseArgs({
     args: argv,
     options: {
       trials: { type: 'string', default: TRIALS },
       adverts: { type: 'string', default: ADVERTS },
+      herald: { type: 'string', default: HERALD },
       faults: { type: 'string', default: L2_FAULTS.join(',') },
       seed: { type: 'string', default: SEED },
     },
@@ -138,7 +153,10 @@ function parseOptions(argv: string[]): { trials: number; adverts: number[]; faul
   if (!Number.isInteger(trials) || trials < 1) throw new Error(`--trials: ${values.trials} is not a whole number above 0`);
   if (adverts.some((a) => !Number.isInteger(a) || a < 10 || a % 10 !== 0)) throw new Error(`--adverts: ${values.adverts} is not a list of VRRP intervals in ms (multiples of 10)`);
   if (faults.some((f) => !L2_FAULTS.includes(f))) throw new Error(`--faults: ${values.faults} is not a list of ${L2_FAULTS.join(', ')}`);
-  return { trials, adverts, faults, seed };
+  const herald = (values.herald ?? HERALD).split(',');
+  const mult = (x: string): number => (/^[0-9]+(\.[0-9]+)?$/.test(x) ? Number(x) : NaN);
+  if (herald.some((h) => h !== 'default' && !(mult(h) >= 1 && mult(h) <= 10))) throw new Error(`--herald: ${values.herald} is not a list of "default" and suspicion multipliers from 1 to 10`);
+  return { trials, adverts, herald, faults, seed };
 }
 
 async function main(): Promise<void> {
@@ -165,12 +183,13 @@ async function main(): Promise<void> {
       const start = startKeepalivedSpeakers({ advertIntervalMs: advert });
       baselines.push({ name: `keepalived ${advertName(advert)}`, results: await measure(lab, start, address, options.trials, options.faults, vrrpMoveTimeoutMs(advert), options.seed) });
     }
-    const herald = await measureHerald(lab, address, options.trials, options.faults, options.seed);
+    const heralds: Array<{ side: HeraldSide; results: Results }> = [];
+    for (const setting of options.herald) {
+      const side = heraldSide(setting);
+      heralds.push({ side, results: await measure(lab, side.start, address, options.trials, options.faults, HERALD_MOVE_TIMEOUT_MS, options.seed) });
+    }
     for (const fault of options.faults) {
       console.log(`${FAULT_WORDS[fault]}:`);
-      const heraldTrials = herald.get(fault) ?? [];
-      const heraldSummary = summarizeTrials(heraldTrials);
-      console.log(describeCase('herald', fault, heraldTrials, heraldSummary));
       const sides: Side[] = [];
       for (const b of baselines) {
         const trials = b.results.get(fault) ?? [];
@@ -178,7 +197,12 @@ async function main(): Promise<void> {
         console.log(describeCase(b.name, fault, trials, summary));
         sides.push({ name: b.name, summary });
       }
-      figures(fault, heraldSummary, sides);
+      for (const h of heralds) {
+        const trials = h.results.get(fault) ?? [];
+        const summary = summarizeTrials(trials);
+        console.log(describeCase(h.side.name, fault, trials, summary));
+        figures(fault, h.side, summary, sides);
+      }
     }
   } catch (e) {
     // The lab's directory goes with it: keep the speakers' and keepalived's logs for whoever reads the failure.

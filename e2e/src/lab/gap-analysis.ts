@@ -71,7 +71,7 @@ export interface GapReport {
   answeredBy: AnswerSpan[];
   neighbor: NeighborChange[];
   /** Every probe in send order, answered meaning answered within timeoutMs. */
-  probes: Array<{ seq: number; sentAt: number; answeredAt: number | null; by: string | null; answered: boolean }>;
+  probes: Array<{ seq: number; sentAt: number; answeredAt: number | null; by: string | null; answered: boolean; error?: string }>;
 }
 
 export interface AnalyzeOptions {
@@ -110,7 +110,7 @@ export function analyzeProbes(lines: readonly ProbeLine[], opts: AnalyzeOptions 
     const sentAt = sentTimes[i] as number;
     const answered = r.answeredAt !== null && r.answeredAt - sentAt <= ready.timeoutMs;
     const by = r.by ?? (r.answeredAt === null ? null : nodeAt(neighbor, r.answeredAt));
-    return { seq: r.seq, sentAt, answeredAt: r.answeredAt, by, answered };
+    return { seq: r.seq, sentAt, answeredAt: r.answeredAt, by, answered, ...(r.error === undefined ? {} : { error: r.error }) };
   });
   const stoppedAt = end?.at ?? opts.stoppedAt ?? (probes.length > 0 ? (probes[probes.length - 1]?.sentAt as number) : ready.at);
   const gaps = findGaps(probes, stoppedAt);

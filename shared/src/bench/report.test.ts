@@ -27,7 +27,8 @@ describe('benchmark figures', () => {
     );
   });
 
-  it('treat a zero baseline as an infinite ratio, not a crash', () => {
+  it('treat a zero baseline as an infinite ratio, not a crash, and two zeros as even', () => {
     expect(ratio({ herald: 1, baseline: 0 })).to.equal(Number.POSITIVE_INFINITY);
+    expect(ratio({ herald: 0, baseline: 0 })).to.equal(1);
   });
 });

@@ -23,9 +23,10 @@ export function formatNumber(n: number): string {
   return n.toLocaleString('en-US', { maximumFractionDigits: n < 10 ? 3 : n < 1000 ? 1 : 0 });
 }
 
-/** herald / baseline: below 1 means Herald is faster or smaller. */
+/** herald / baseline: below 1 means Herald is faster or smaller; 1 when both are zero (a rate of failures neither had). */
 export function ratio(f: Pick<Figure, 'herald' | 'baseline'>): number {
-  return f.baseline === 0 ? Number.POSITIVE_INFINITY : f.herald / f.baseline;
+  if (f.baseline === 0) return f.herald === 0 ? 1 : Number.POSITIVE_INFINITY;
+  return f.herald / f.baseline;
 }
 
 export function formatFigure(f: Figure): string {
