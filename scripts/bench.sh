@@ -17,6 +17,7 @@ run "BGP packing: 100,000 routes in packed UPDATEs against one UPDATE per route"
 run "speaker decision: one changed Service among 10,000 against a full recompute" node speaker/dist/announce/announce.bench.js
 run "BGP into FRR: Herald's speaker against gobgpd (1,000 / 10,000 / 100,000 routes), and recompute-and-apply" node e2e/dist/bench/bgp.bench.js
 run "speaker layer 2 decision: one changed member or Service among 10,000 against a full recompute" node speaker/dist/announce/l2.bench.js
+run "speaker layer 2 responder: one change to 10,000 owned addresses against a full rebuild of the owned set" node speaker/dist/l2/owned.bench.js
 run "speaker membership: detection time and traffic with 10 and 100 members against all-to-all heartbeats" node speaker/dist/members/members.bench.js
 run "layer-2 memory: the speaker answering for 10,000 addresses, against keepalived holding the same" node e2e/dist/bench/l2-rss.bench.js
 run "layer-2 failover: the client's gap when the owner is SIGKILLed or its link goes down, against keepalived at 1 s and 100 ms" node e2e/dist/bench/l2-failover.bench.js

@@ -127,6 +127,47 @@ describe('status writer: ServiceL2Status and ServiceBGPStatus objects', () => {
     expect([...t.api.objects.keys()]).to.deep.equal(['l2-node1-shop-web-1']);
   });
 
+  it('writes only the Services a change names, leaving the others as they are', async () => {
+    const t = setup();
+    t.writer.set(services(3));
+    await t.writer.idle();
+    const before = t.api.requests.length;
+    t.writer.update(new Map([['shop/web-1', ['eth1']], ['shop/web-2', undefined]]));
+    await t.writer.idle();
+    expect(t.api.requests.slice(before).map((r) => r.what)).to.deep.equal(['patch', 'delete']);
+    expect([...t.api.objects.keys()]).to.deep.equal(['l2-node1-shop-web-0', 'l2-node1-shop-web-1']);
+    expect(t.api.interfacesOf('web-0')).to.deep.equal(['eth0']);
+    expect(t.api.interfacesOf('web-1')).to.deep.equal(['eth1']);
+  });
+
+  it('looks at the object of the one Service that changed, not at those of the other 1,000', async () => {
+    const api = new FakeApi();
+    let compared = 0;
+    const kind = { ...L2_STATUS, same: (a: readonly string[], b: readonly string[]) => (compared++, L2_STATUS.same(a, b)) };
+    const writer = new StatusWriter(kind, { api: api as unknown as CustomObjectsApi, namespace: 'herald-system', nodeName: 'node1', log: collectingLogger().log });
+    writers.push(writer);
+    writer.set(services(1000));
+    await writer.idle();
+    compared = 0;
+    writer.update(new Map([['shop/web-7', ['eth1']]]));
+    await writer.idle();
+    expect(compared, 'the change against what was wanted, then against what the API holds').to.be.at.most(2);
+    expect(api.interfacesOf('web-7')).to.deep.equal(['eth1']);
+  });
+
+  it('deletes the objects it held before a restart that it no longer announces', async () => {
+    const t = setup();
+    t.writer.set(services(3));
+    await t.writer.idle();
+    const restarted = setup();
+    for (const [name, o] of t.api.objects) restarted.api.objects.set(name, o);
+    expect([...(await restarted.writer.held())].sort()).to.deep.equal(['shop/web-0', 'shop/web-1', 'shop/web-2']);
+    restarted.writer.update(new Map([['shop/web-1', ['eth0']]]));
+    await restarted.writer.idle();
+    expect([...restarted.api.objects.keys()]).to.deep.equal(['l2-node1-shop-web-1']);
+    expect(restarted.api.requests.map((r) => r.what)).to.deep.equal(['list', 'delete', 'delete']);
+  });
+
   it('sends one request, not one per Service, when the API server is down', async () => {
     const t = await downAfterListing(new Error('socket hang up'), 100);
     await t.writer.idle();

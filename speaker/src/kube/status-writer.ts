@@ -93,7 +93,9 @@ function serverTrouble(e: unknown): boolean {
 export class StatusWriter<V> {
   /** What the API holds for this node, as far as this process knows. */
   private readonly holding = new Map<ServiceKey, V>();
-  private desired = new Map<ServiceKey, V>();
+  private readonly desired = new Map<ServiceKey, V>();
+  /** Services whose object may differ from what is desired: a pass looks at these only. */
+  private readonly dirty = new Set<ServiceKey>();
   private running: Promise<void> | undefined;
   private again = false;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -109,8 +111,25 @@ export class StatusWriter<V> {
 
   /** The status objects this node should hold: Service -> value (BGPPeer names, interfaces), sorted. */
   set(desired: ReadonlyMap<ServiceKey, V>): void {
-    this.desired = new Map(desired);
-    this.kick();
+    const changed = new Map<ServiceKey, V | undefined>(desired);
+    for (const service of this.desired.keys()) if (!desired.has(service)) changed.set(service, undefined);
+    this.update(changed);
+  }
+
+  /**
+   * As set, given only the Services whose object may have changed: Service -> value, undefined
+   * for one this node should no longer hold. The others stay as they were. Costs the Services
+   * named, not all of them.
+   */
+  update(changed: ReadonlyMap<ServiceKey, V | undefined>): void {
+    for (const [service, value] of changed) {
+      const before = this.desired.get(service);
+      if (value === undefined ? before === undefined : before !== undefined && this.k.same(before, value)) continue;
+      if (value === undefined) this.desired.delete(service);
+      else this.desired.set(service, value);
+      this.dirty.add(service);
+    }
+    if (this.dirty.size > 0) this.kick();
   }
 
   /**
@@ -183,19 +202,25 @@ export class StatusWriter<V> {
     }
     let ok = true;
     const writes: [ServiceKey, string, () => Promise<void>][] = [];
-    for (const [service, value] of this.desired) {
+    for (const service of this.dirty) {
+      const value = this.desired.get(service);
       const held = this.holding.get(service);
-      if (held === undefined || !this.k.same(held, value)) writes.push([service, 'write', () => this.write(service, value)]);
+      if (value === undefined) {
+        if (held !== undefined) writes.push([service, 'delete', () => this.remove(service)]);
+      } else if (held === undefined || !this.k.same(held, value)) writes.push([service, 'write', () => this.write(service, value)]);
     }
-    for (const service of this.holding.keys()) {
-      if (!this.desired.has(service)) writes.push([service, 'delete', () => this.remove(service)]);
-    }
-    for (const [service, what, fn] of writes) {
+    this.dirty.clear();
+    for (const [i, [service, what, fn]] of writes.entries()) {
       if (this.stopped) return ok;
       const failure = await this.attempt(service, what, fn);
       if (failure === undefined) continue;
       ok = false;
-      if (serverTrouble(failure)) return false;
+      // Tried again on the next pass, as are those this pass does not reach.
+      this.dirty.add(service);
+      if (serverTrouble(failure)) {
+        for (const [rest] of writes.slice(i + 1)) this.dirty.add(rest);
+        return false;
+      }
     }
     return ok;
   }
@@ -228,6 +253,7 @@ export class StatusWriter<V> {
       const name = item.status?.serviceName ?? item.metadata?.labels?.[LABEL_SERVICE_NAME];
       if (ns === undefined || name === undefined) continue;
       this.holding.set(`${ns}/${name}`, this.k.fromStatus(item.status));
+      this.dirty.add(`${ns}/${name}`);
     }
   }
 

@@ -308,6 +308,30 @@ describe('layer-2 responder', () => {
     expect(h.clock.pending).to.equal(0);
   });
 
+  it('answers an address given alone as a change, leaving the announcements and answers of the others undisturbed', () => {
+    const h = harness({ announceScheduleMs: [0, 250] });
+    h.responder.setOwned(owned([V4, ['eth0']], ['198.19.9.11', ['eth0']]));
+    h.clock.advance(100);
+    h.responder.updateOwned({ set: owned(['198.19.9.12', ['eth0', 'eth1']]), removed: ['198.19.9.11'] });
+    h.clock.advance(1000);
+    const eth0 = h.socket('eth0');
+    expect(eth0.decodedSent().map((f, i) => `${eth0.sent[i]?.at} ${arpOf(f).senderIp}`)).to.deep.equal([
+      ...[`0 ${V4}`, `0 ${V4}`, '0 198.19.9.11', '0 198.19.9.11'],
+      ...['100 198.19.9.12', '100 198.19.9.12'],
+      ...[`250 ${V4}`, `250 ${V4}`],
+      ...['350 198.19.9.12', '350 198.19.9.12'],
+    ]);
+    expect(h.responder.answering()).to.deep.equal(new Map([[V4, ['eth0']], ['198.19.9.12', ['eth0', 'eth1']]]));
+  });
+
+  it('refuses a change with an address that is not one, changing nothing', () => {
+    const h = harness();
+    h.responder.setOwned(owned([V4, ['eth0']]));
+    expect(() => h.responder.updateOwned({ set: owned(['198.19.9.300', ['eth1']]), removed: [V4] })).to.throw('owned address "198.19.9.300"');
+    expect(h.responder.answering()).to.deep.equal(new Map([[V4, ['eth0']]]));
+    expect(h.sockets.map((s) => s.interface)).to.deep.equal(['eth0']);
+  });
+
   it('stops answering and announcing at once when the address is released', () => {
     const h = harness();
     h.responder.setOwned(owned([V4, ['eth0']], ['198.19.9.11', ['eth0']]));
@@ -336,6 +360,19 @@ describe('layer-2 responder', () => {
     expect(h.socket('eth1').decodedSent()).to.have.length(2);
   });
 
+  it('starts every address waiting for an interface when it opens, those of earlier changes too', () => {
+    const h = harness({ announceScheduleMs: [0], retryMs: 1000 });
+    h.missing.add('eth1');
+    h.responder.updateOwned({ set: owned([V4, ['eth1']]) });
+    expect(h.responder.answering()).to.deep.equal(new Map());
+    h.missing.delete('eth1');
+    h.responder.updateOwned({ set: owned(['198.19.9.11', ['eth1']]) });
+    expect(h.responder.answering()).to.deep.equal(new Map([[V4, ['eth1']], ['198.19.9.11', ['eth1']]]));
+    expect(h.socket('eth1').decodedSent()).to.have.length(4);
+    h.clock.advance(5000);
+    expect(h.sockets, 'no retry left').to.have.length(1);
+  });
+
   it('counts and reports frames the socket refuses to send', () => {
     const h = harness({ announceScheduleMs: [0, 100] });
     h.responder.setOwned(owned([V4, ['eth0']]));
@@ -360,6 +397,7 @@ describe('layer-2 responder', () => {
     expect(h.kernel.get('eth1')?.closed).to.equal(true);
     expect(h.clock.pending).to.equal(0);
     expect(() => h.responder.setOwned(owned())).to.throw('setOwned after close()');
+    expect(() => h.responder.updateOwned({ removed: [V4] })).to.throw('updateOwned after close()');
   });
 
   it('refuses bad options by name', () => {

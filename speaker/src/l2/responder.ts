@@ -12,7 +12,7 @@ import { type L2Counters, emptyCounters, receivedKind } from './counters.js';
 import { decodeFrame } from './frame.js';
 import { type KernelGroups, openKernelGroups } from './kernel-groups.js';
 import type { Mac } from './mac.js';
-import { type OwnedAddress, type OwnedEntry, type OwnedPair, normalizeOwned, pairKey, planOwned } from './owned.js';
+import { type OwnedAddress, type OwnedChange, type OwnedPair, type OwnedPlan, OwnedTable, pairKey } from './owned.js';
 import {
   type ClaimSeen,
   type ProbeKind,
@@ -76,6 +76,9 @@ function sysfsMac(name: string): Mac {
 
 const ALL_NODES_MAC = ipv6MulticastMac(ALL_NODES_IPV6);
 
+/** What a retry applies: nothing new, only the interfaces whose socket did not open yet. */
+const NO_CHANGE: OwnedPlan = { stop: [], start: [] };
+
 /** One interface in use: its socket and the groups joined on it, counted by the pairs needing them. */
 interface Link {
   readonly name: string;
@@ -134,7 +137,7 @@ export class L2Responder {
   private readonly openSocket: (options: PacketSocketOptions) => PacketSocket;
   private readonly interfaceMac: (name: string) => Mac;
   private readonly kernelGroups: (name: string, onError: (error: Error) => void) => KernelGroups;
-  private owned: ReadonlyMap<string, OwnedEntry> = new Map();
+  private owned = new OwnedTable();
   private readonly links = new Map<string, Link>();
   private ownMacs: ReadonlySet<Mac> = new Set();
   private readonly running = new Map<string, Running>();
@@ -163,12 +166,21 @@ export class L2Responder {
    * node answers for. Addresses no longer owned on an interface stop being answered before this
    * returns; newly owned ones are announced at once and then on the schedule. Throws, changing
    * nothing, on an address that is not one or has no interface; failures of sockets go to onError
-   * and their interfaces are tried again after `retryMs`.
+   * and their interfaces are tried again after `retryMs`. Compares the whole set with the last
+   * (cheaply: addresses already given are not read again); `updateOwned` takes only what changed.
    */
   setOwned(owned: ReadonlyMap<string, OwnedAddress>): void {
     if (this.closed) throw new Error('layer-2 responder: setOwned after close()');
-    this.owned = normalizeOwned(owned);
-    this.reconcile();
+    this.reconcile(this.owned.update(this.owned.changeTo(owned)));
+  }
+
+  /**
+   * As setOwned, given only what changed: addresses owned now or owned differently, with their
+   * whole new value, and addresses no longer owned. Costs what it names, not the whole set.
+   */
+  updateOwned(change: OwnedChange): void {
+    if (this.closed) throw new Error('layer-2 responder: updateOwned after close()');
+    this.reconcile(this.owned.update(change));
   }
 
   /**
@@ -205,27 +217,38 @@ export class L2Responder {
   close(): void {
     this.closed = true;
     this.clock.clearTimeout(this.retryTimer);
-    this.owned = new Map();
+    this.owned = new OwnedTable();
     for (const key of [...this.running.keys()]) this.stop(key);
     for (const name of [...this.links.keys()]) this.closeLink(name);
   }
 
-  private reconcile(): void {
+  /**
+   * Stops and starts the pairs of one change. A pair runs only while its interface's socket is
+   * open, so a socket that opens now also starts the pairs of earlier changes that waited for
+   * it; a retry does only that.
+   */
+  private reconcile(plan: OwnedPlan): void {
     this.clock.clearTimeout(this.retryTimer);
     this.retryTimer = undefined;
-    const plan = planOwned(this.running.keys(), this.owned);
     for (const key of plan.stop) this.stop(key);
-    for (const name of [...this.links.keys()]) if (!plan.interfaces.has(name)) this.closeLink(name);
+    for (const name of [...this.links.keys()]) if (!this.owned.usesInterface(name)) this.closeLink(name);
     let missing = false;
-    for (const name of plan.interfaces) {
-      if (!this.links.has(name) && this.openLink(name) === undefined) missing = true;
+    const opened: Link[] = [];
+    for (const name of this.owned.interfaces()) {
+      if (this.links.has(name)) continue;
+      const link = this.openLink(name);
+      if (link === undefined) missing = true;
+      else opened.push(link);
     }
     for (const pair of plan.start) {
       const link = this.links.get(pair.interface);
       if (link !== undefined) this.start(pair, link);
     }
-    for (const address of [...this.lastReported.keys()]) if (!this.owned.has(address)) this.lastReported.delete(address);
-    if (missing) this.retryTimer = this.clock.setTimeout(() => this.reconcile(), this.retryMs);
+    for (const link of opened) {
+      for (const pair of this.owned.pairsOn(link.name)) if (!this.running.has(pair.key)) this.start(pair, link);
+    }
+    for (const address of [...this.lastReported.keys()]) if (!this.owned.entries.has(address)) this.lastReported.delete(address);
+    if (missing) this.retryTimer = this.clock.setTimeout(() => this.reconcile(NO_CHANGE), this.retryMs);
   }
 
   private openLink(name: string): Link | undefined {
@@ -380,7 +403,7 @@ export class L2Responder {
     this.counts.received[receivedKind(frame)]++;
     const claim = claimIn(frame, this.ownMacs);
     if (claim !== undefined) this.claimSeen(link, claim);
-    const answer = answerFor(frame, this.owned, link);
+    const answer = answerFor(frame, this.owned.entries, link);
     if (!answer.ok) {
       this.counts.ignored[answer.reason]++;
       return;
@@ -399,7 +422,7 @@ export class L2Responder {
       address: claim.address,
       interface: link.name,
       otherMac: claim.otherMac,
-      services: this.owned.get(claim.address)?.services ?? [],
+      services: this.owned.entries.get(claim.address)?.services ?? [],
     });
   }
 }

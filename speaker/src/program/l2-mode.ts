@@ -33,7 +33,7 @@ export interface L2ModeOptions {
   secret: (name: string) => KubernetesObject | undefined;
   nodes: () => readonly KubernetesObject[];
   hasL2Advertisements: () => boolean;
-  writeStatus: L2SpeakerOptions['writeStatus'];
+  updateStatus: L2SpeakerOptions['updateStatus'];
   recordEvent: L2SpeakerOptions['recordEvent'];
 }
 
@@ -70,7 +70,7 @@ export class L2Mode {
       onConflict: (c) => this.speaker.conflict(c),
       onError: (error) => o.log.warn(error.message, { node: o.nodeName }),
     });
-    this.speaker = new L2Speaker({ nodeName: o.nodeName, responder: this.responder, log: o.log, metrics: o.metrics, writeStatus: o.writeStatus, recordEvent: o.recordEvent });
+    this.speaker = new L2Speaker({ nodeName: o.nodeName, responder: this.responder, log: o.log, metrics: o.metrics, updateStatus: o.updateStatus, recordEvent: o.recordEvent });
   }
 
   /** After the caches synced, before the feed begins: interfaces, then the membership if its Secret is there. */

@@ -101,7 +101,7 @@ async function serve(flags: Flags, log: Logger): Promise<void> {
     secret: (name) => sources.config.get('Secret')?.get(flags.namespace, name),
     nodes: () => sources.nodes.list(),
     hasL2Advertisements: () => (sources.config.get('L2Advertisement')?.size ?? 0) > 0,
-    writeStatus: (desired) => l2Status.set(desired),
+    updateStatus: (changed) => l2Status.update(changed),
     recordEvent: (target, event) => events.record(target, event),
   });
   const feed = new WatchFeed({

@@ -5,7 +5,7 @@ import type { EventTarget } from '@herald/shared/kube/event-recorder.js';
 import type { ServiceKey } from '@herald/shared/service/types.js';
 import { INTERFACES, l2, rank } from '../announce/l2-test-fixtures.js';
 import { node, pool, svc } from '../announce/test-fixtures.js';
-import type { OwnedAddress } from '../l2/owned.js';
+import type { OwnedAddress, OwnedChange } from '../l2/owned.js';
 import { SpeakerMetrics } from '../metrics/metrics.js';
 import { L2Speaker } from './l2-speaker.js';
 import { collectingLogger, slice } from './test-fixtures.js';
@@ -23,6 +23,14 @@ function addressWonBy(...order: string[]): string {
 }
 
 
+/** The first `n` addresses of 198.51.100.0/24 that `owner` wins. */
+function addressesWonBy(owner: string, n: number): string[] {
+  const won: string[] = [];
+  for (let i = 1; i < 255 && won.length < n; i++) if (rank(NODES, `198.51.100.${i}`)[0] === owner) won.push(`198.51.100.${i}`);
+  if (won.length < n) throw new Error(`198.51.100.0/24 has fewer than ${n} addresses ${owner} wins`);
+  return won;
+}
+
 /** A layer-2 reconciler fed from plain objects, with a fake responder, recording what it asks of the API and the log. */
 function harness(address: string, o: { local?: boolean; endpoints?: Record<string, number> } = {}) {
   const state = {
@@ -37,23 +45,43 @@ function harness(address: string, o: { local?: boolean; endpoints?: Record<strin
     endpointSlices: () => state.slices,
     nodes: () => state.nodes,
   };
+  // What the responder and the status writer hold after each call, and each call as it came.
+  const answering = new Map<string, OwnedAddress>();
   const owned: Array<ReadonlyMap<string, OwnedAddress>> = [];
+  const updates: OwnedChange[] = [];
   const announcedAgain: string[][] = [];
+  const holding = new Map<ServiceKey, readonly string[]>();
   const status: Array<ReadonlyMap<ServiceKey, readonly string[]>> = [];
+  const statusUpdates: Array<ReadonlyMap<ServiceKey, readonly string[] | undefined>> = [];
   const events: Array<{ target: EventTarget; event: EventSpec }> = [];
   const { log, logs } = collectingLogger();
   const metrics = new SpeakerMetrics({ processMetrics: false });
   const speaker = new L2Speaker({
     nodeName: 'n1',
-    responder: { setOwned: (m) => owned.push(new Map(m)), announceAgain: (a) => announcedAgain.push([...a]) },
+    responder: {
+      updateOwned: (change) => {
+        updates.push(change);
+        for (const address of change.removed ?? []) answering.delete(address);
+        for (const [address, a] of change.set ?? []) answering.set(address, a);
+        owned.push(new Map(answering));
+      },
+      announceAgain: (a) => announcedAgain.push([...a]),
+    },
     log,
     metrics,
-    writeStatus: (d) => status.push(new Map(d)),
+    updateStatus: (changed) => {
+      statusUpdates.push(changed);
+      for (const [key, interfaces] of changed) {
+        if (interfaces === undefined) holding.delete(key);
+        else holding.set(key, interfaces);
+      }
+      status.push(new Map(holding));
+    },
     recordEvent: (target, event) => events.push({ target, event }),
   });
   const feed = new WatchFeed({ nodeName: 'n1', namespace: 'herald-system', classify: {}, inputs, log, metrics, targets: [speaker] });
   speaker.setInterfaces(INTERFACES);
-  return { state, speaker, feed, owned, status, events, logs, metrics, announcedAgain };
+  return { state, speaker, feed, owned, updates, status, statusUpdates, events, logs, metrics, announcedAgain };
 }
 
 const lastOwned = (h: { owned: Array<ReadonlyMap<string, OwnedAddress>> }): Record<string, OwnedAddress> => Object.fromEntries(h.owned.at(-1) ?? new Map());
@@ -87,6 +115,7 @@ describe('layer-2 speaker reconciler', () => {
     expect(lastOwned(h)).to.deep.equal({});
     h.speaker.setLiveMembers(['n1', 'n3']);
     expect(lastOwned(h)).to.have.keys(address);
+    expect(h.updates.at(-1), 'in the same call').to.deep.equal({ set: new Map([[address, { interfaces: ['eth1'], services: ['default/web'] }]]), removed: [] });
     expect(h.events.at(-1)?.event.reason).to.equal('AnnouncedOverL2');
     h.speaker.setLiveMembers(NODES);
     expect(lastOwned(h)).to.deep.equal({});
@@ -116,6 +145,24 @@ describe('layer-2 speaker reconciler', () => {
     g.speaker.setLiveMembers(NODES);
     expect(lastOwned(g)).to.deep.equal({});
     expect(g.announcedAgain, 'the joining member wins it back; nothing kept').to.deep.equal([]);
+  });
+
+  it("hands the responder and the status writer only a new Service's address and status, not those of the Services it already serves", () => {
+    const [web, api] = addressesWonBy('n1', 2) as [string, string];
+    const h = harness(web);
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    h.feed.changed('endpointslice', slice('api', { n1: 1 }), false);
+    h.feed.changed('service', svc('api', { status: [api] }) as unknown as KubernetesObject, false);
+    expect(h.updates.at(-1)).to.deep.equal({ set: new Map([[api, { interfaces: ['eth1'], services: ['default/api'] }]]), removed: [] });
+    expect(h.statusUpdates.at(-1)).to.deep.equal(new Map([['default/api', ['eth1']]]));
+    expect(lastOwned(h)).to.have.keys(web, api);
+    expect(lastStatus(h)).to.deep.equal([['default/web', ['eth1']], ['default/api', ['eth1']]]);
+
+    h.feed.changed('service', svc('api', { status: [api] }) as unknown as KubernetesObject, true);
+    expect(h.updates.at(-1)).to.deep.equal({ set: new Map(), removed: [api] });
+    expect(h.statusUpdates.at(-1)).to.deep.equal(new Map([['default/api', undefined]]));
+    expect(lastOwned(h)).to.have.keys(web);
   });
 
   it('with Local, answers only when this node has a ready endpoint', () => {

@@ -6,7 +6,7 @@ import type { ServiceKey } from '@herald/shared/service/types.js';
 import { L2Announcer } from '../announce/l2-announcer.js';
 import type { NodeInterface } from '../announce/l2-interfaces.js';
 import type { L2Announcement, L2Changes, OwnedAddress } from '../announce/l2-types.js';
-import type { OwnedAddress as ResponderOwned } from '../l2/owned.js';
+import type { OwnedChange, OwnedAddress as ResponderOwned } from '../l2/owned.js';
 import type { SpeakerMetrics } from '../metrics/metrics.js';
 import { type ConflictReport, l2AnnouncementEvent, splitBrainEvent } from './l2-events.js';
 import { AnnouncerTarget } from './announcer-target.js';
@@ -14,7 +14,8 @@ import type { WatchWorld } from './watch-feed.js';
 
 /** Where layer-2 decisions go: the responder that answers ARP / NDP (L2Responder). */
 export interface L2Answering {
-  setOwned(owned: ReadonlyMap<string, ResponderOwned>): void;
+  /** Only the addresses that changed: a change costs what it touches, not every address owned. */
+  updateOwned(change: OwnedChange): void;
   announceAgain(addresses: Iterable<string>): void;
 }
 
@@ -23,8 +24,11 @@ export interface L2SpeakerOptions {
   responder: L2Answering;
   log: Logger;
   metrics: SpeakerMetrics;
-  /** ServiceL2Status objects this node should hold: Service -> interface names. */
-  writeStatus: (desired: ReadonlyMap<ServiceKey, readonly string[]>) => void;
+  /**
+   * The ServiceL2Status objects this node should hold, where they may have changed: Service ->
+   * interface names, undefined for one it should not hold. Services left out are as before.
+   */
+  updateStatus: (changed: ReadonlyMap<ServiceKey, readonly string[] | undefined>) => void;
   recordEvent: (target: EventTarget, event: EventSpec) => void;
 }
 
@@ -63,7 +67,7 @@ export class L2Speaker extends AnnouncerTarget<L2Changes> {
       else this.serviceOutcome(key, a);
     }
     this.alreadyAnnouncing = new Set();
-    this.publishStatus();
+    this.publishStatus(decision.services.keys());
   }
 
   /**
@@ -75,11 +79,14 @@ export class L2Speaker extends AnnouncerTarget<L2Changes> {
   setLiveMembers(names: readonly string[]): void {
     if (this.released) names = names.filter((n) => n !== this.o.nodeName);
     const joined = names.filter((n) => !this.live.includes(n));
-    const before = new Set(this.owned.keys());
     this.live = names;
-    if (this.l2) this.apply(this.l2.setLiveMembers(names));
+    if (this.l2 === undefined) return;
+    const changes = this.l2.setLiveMembers(names);
+    this.apply(changes);
     if (joined.length === 0 || this.released) return;
-    const kept = [...this.owned.keys()].filter((a) => before.has(a));
+    // What this node owns now but did not just take over: read only when a member joined.
+    const taken = new Set(changes.started.map((a) => a.address));
+    const kept = [...this.owned.keys()].filter((a) => !taken.has(a));
     if (kept.length === 0) return;
     this.o.log.info('announcing again the addresses this node kept, as a member joined', { node: this.o.nodeName, member: joined.join(','), addresses: kept.length });
     this.o.responder.announceAgain(kept);
@@ -96,9 +103,10 @@ export class L2Speaker extends AnnouncerTarget<L2Changes> {
    * objects go and its Services say why; the membership's leave tells the others.
    */
   release(): void {
+    const answered = this.released ? [] : [...this.owned.keys()];
     this.released = true;
     this.setLiveMembers(this.live);
-    this.o.responder.setOwned(new Map());
+    this.o.responder.updateOwned({ removed: answered });
   }
 
   /** The responder found another station answering for an address this node owns. */
@@ -113,23 +121,27 @@ export class L2Speaker extends AnnouncerTarget<L2Changes> {
     if (changes.started.length + changes.changed.length + changes.stopped.length > 0) this.applyOwned(changes);
     if (changes.services.size === 0) return;
     for (const [key, a] of changes.services) this.serviceOutcome(key, a);
-    this.publishStatus();
+    this.publishStatus(changes.services.keys());
   }
 
+  /** Hands the responder only the addresses that changed: the whole owned set on every change made a burst of changes cost the square of their number. */
   private applyOwned(changes: Pick<L2Changes, 'started' | 'changed' | 'stopped'>): void {
+    const removed: string[] = [];
     for (const a of changes.stopped) {
       this.owned.delete(a.address);
+      removed.push(a.address);
       this.o.log.info('stopped answering for', { node: this.o.nodeName, address: a.address, service: a.services.join(',') });
     }
+    const set = new Map<string, ResponderOwned>();
     for (const a of [...changes.started, ...changes.changed]) {
       this.owned.set(a.address, a);
-      this.o.log.info('answering for', { node: this.o.nodeName, address: a.address, interfaces: a.interfaces.map((i) => i.name).join(','), service: a.services.join(',') });
+      const interfaces = a.interfaces.map((i) => i.name);
+      set.set(a.address, { interfaces, services: a.services });
+      this.o.log.info('answering for', { node: this.o.nodeName, address: a.address, interfaces: interfaces.join(','), service: a.services.join(',') });
     }
     this.o.metrics.l2OwnedAddresses.set(this.owned.size);
     if (this.released) return;
-    const owned = new Map<string, ResponderOwned>();
-    for (const [address, a] of this.owned) owned.set(address, { interfaces: a.interfaces.map((i) => i.name), services: a.services });
-    this.o.responder.setOwned(owned);
+    this.o.responder.updateOwned({ set, removed });
   }
 
   private serviceOutcome(key: ServiceKey, a: L2Announcement | undefined): void {
@@ -142,9 +154,10 @@ export class L2Speaker extends AnnouncerTarget<L2Changes> {
     this.recordOnService(key, event);
   }
 
-  private publishStatus(): void {
-    const desired = new Map<ServiceKey, readonly string[]>();
-    for (const [key, a] of this.announced) desired.set(key, a.interfaces);
-    this.o.writeStatus(desired);
+  /** The ServiceL2Status of these Services only: copying every Service's on each change made a burst of changes cost the square of their number. */
+  private publishStatus(keys: Iterable<ServiceKey>): void {
+    const changed = new Map<ServiceKey, readonly string[] | undefined>();
+    for (const key of keys) changed.set(key, this.announced.get(key)?.interfaces);
+    this.o.updateStatus(changed);
   }
 }
