@@ -40,11 +40,14 @@ export interface Outgoing {
 }
 
 export type Change = Extract<MemberAction, { kind: 'change' }>;
+export type Refuted = Extract<MemberAction, { kind: 'refuted' }>;
 
 export interface EndpointResult {
   readonly endpoint: Endpoint;
   readonly datagrams: readonly Outgoing[];
   readonly changes: readonly Change[];
+  /** Claims about this member it refuted in this step. */
+  readonly refuted: readonly Refuted[];
   /** When to tick next; undefined: nothing pending. */
   readonly wakeAt: number | undefined;
   /** Set when a received datagram was dropped, with why in words. */
@@ -102,13 +105,14 @@ export function receive(endpoint: Endpoint, bytes: Buffer, from: MemberAddress, 
 }
 
 function dropped(endpoint: Endpoint, reason: DropReason, detail: string): EndpointResult {
-  return { endpoint, datagrams: [], changes: [], wakeAt: wakeTime(endpoint.members), dropped: { reason, detail } };
+  return { endpoint, datagrams: [], changes: [], refuted: [], wakeAt: wakeTime(endpoint.members), dropped: { reason, detail } };
 }
 
 function run(endpoint: Endpoint, event: MemberEvent, clock: Clock): EndpointResult {
   const result = step(endpoint.members, event, clock.now, clock.random);
   const datagrams: Outgoing[] = [];
   const changes: Change[] = [];
+  const refuted: Refuted[] = [];
   let stamp = endpoint.lastStamp;
   let wakeAt: number | undefined;
   for (const action of result.actions) {
@@ -117,9 +121,11 @@ function run(endpoint: Endpoint, event: MemberEvent, clock: Clock): EndpointResu
       datagrams.push({ to: action.to, bytes: encodeDatagram(action.message, stamp, endpoint.keys.current) });
     } else if (action.kind === 'change') {
       changes.push(action);
+    } else if (action.kind === 'refuted') {
+      refuted.push(action);
     } else {
       wakeAt = action.at;
     }
   }
-  return { endpoint: { ...endpoint, members: result.state, lastStamp: stamp }, datagrams, changes, wakeAt };
+  return { endpoint: { ...endpoint, members: result.state, lastStamp: stamp }, datagrams, changes, refuted, wakeAt };
 }

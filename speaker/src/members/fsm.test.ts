@@ -215,6 +215,8 @@ describe('membership state machine', () => {
     it('a suspected member refutes: it raises its incarnation and says it is alive', () => {
       const r = at(stateWith(FOUR_OTHERS), message('b', { type: 'gossip' }, [{ kind: 'suspect', name: 'a', incarnation: 0, from: 'b' }]), 100);
       expect(r.state.self.incarnation).to.equal(1);
+      // The shell hears of it: the others may have moved what this member holds meanwhile.
+      expect(r.actions.filter((x) => x.kind === 'refuted')).to.deep.equal([{ kind: 'refuted', claim: 'suspect', incarnation: 1 }]);
       expect(r.state.health).to.equal(1);
       const pushes = sent(r.actions, 'gossip');
       expect(pushes).to.have.length(TEST_CONFIG.pushFanout);

@@ -111,6 +111,11 @@ export type MemberAction =
       readonly from: MemberStatus | 'unknown';
       readonly to: MemberStatus;
     }
+  /**
+   * This member heard itself called suspect, dead or departed, and said it is alive at a higher
+   * incarnation: meanwhile the others may have acted on the claim (moved what it holds).
+   */
+  | { readonly kind: 'refuted'; readonly claim: Exclude<MemberStatus, 'alive'>; readonly incarnation: number }
   /** Tick at `at`; undefined: nothing is pending (not started, or left). Last action of every step. */
   | { readonly kind: 'schedule'; readonly at: number | undefined };
 
@@ -373,7 +378,10 @@ function aboutSelf(w: Work, update: Update): void {
     if (update.incarnation > w.self.incarnation) refute(w, update.incarnation, false);
     return;
   }
-  if (update.incarnation >= w.self.incarnation) refute(w, update.incarnation, update.kind !== 'left');
+  if (update.incarnation >= w.self.incarnation) {
+    refute(w, update.incarnation, update.kind !== 'left');
+    w.actions.push({ kind: 'refuted', claim: update.kind, incarnation: w.self.incarnation });
+  }
 }
 
 function refute(w: Work, incarnation: number, unhealthy: boolean): void {

@@ -46,6 +46,11 @@ export interface MembershipEvents {
   'member-up': [name: string, address: string];
   /** A live member was declared dead (`failed`) or said it leaves (`left`). */
   'member-down': [name: string, reason: DownReason];
+  /**
+   * Another member called this one suspect, dead or departed, and it refuted the claim: the
+   * others may have moved what it holds while they believed it.
+   */
+  refuted: [claim: 'suspect' | 'dead' | 'left'];
 }
 
 export interface MembershipCounters {
@@ -243,6 +248,10 @@ export class Membership extends EventEmitter<MembershipEvents> {
     for (const out of result.datagrams) this.send(out.to, out.bytes);
     if (this.phase === 'running') this.arm(result.wakeAt);
     for (const change of result.changes) this.report(change);
+    for (const r of result.refuted) {
+      this.log.info(`this member was said to be ${r.claim}; it refuted that`, { claim: r.claim, incarnation: r.incarnation });
+      this.emit('refuted', r.claim);
+    }
   }
 
   private send(to: MemberAddress, bytes: Buffer): void {

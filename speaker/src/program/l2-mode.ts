@@ -132,6 +132,7 @@ export class L2Mode {
       this.o.log.info('member down', { node: this.o.nodeName, member: name, reason });
       follow();
     });
+    membership.on('refuted', (claim) => this.speaker.announceHeldAgain(`another member held this node ${claim}`));
     this.o.metrics.watchMembership(() => membership.counters());
     try {
       await membership.start();

@@ -147,6 +147,19 @@ describe('layer-2 speaker reconciler', () => {
     expect(g.announcedAgain, 'the joining member wins it back; nothing kept').to.deep.equal([]);
   });
 
+  it('announces every address it holds again when another member held it dead or suspect (the others may have taken them), and none once released', () => {
+    const held = addressWonBy('n1', 'n2');
+    const h = harness(held);
+    h.speaker.setLiveMembers(NODES);
+    h.feed.begin();
+    h.speaker.announceHeldAgain('another member held this node dead');
+    expect(h.announcedAgain).to.deep.equal([[held]]);
+    expect(h.logs.some((l) => l.message === 'announcing again the addresses this node holds' && l.reason === 'another member held this node dead')).to.equal(true);
+    h.speaker.release();
+    h.speaker.announceHeldAgain('another member held this node suspect');
+    expect(h.announcedAgain).to.have.length(1);
+  });
+
   it("hands the responder and the status writer only a new Service's address and status, not those of the Services it already serves", () => {
     const [web, api] = addressesWonBy('n1', 2) as [string, string];
     const h = harness(web);

@@ -99,6 +99,16 @@ export class L2Speaker extends AnnouncerTarget<L2Changes> {
   }
 
   /**
+   * Other members may have taken this node's addresses while they doubted it (it refuted a
+   * suspicion or a death it never noticed itself): tell the segment again who answers for them.
+   */
+  announceHeldAgain(why: string): void {
+    if (this.released || this.owned.size === 0) return;
+    this.o.log.info('announcing again the addresses this node holds', { node: this.o.nodeName, reason: why, addresses: this.owned.size });
+    this.o.responder.announceAgain(this.owned.keys());
+  }
+
+  /**
    * Shutdown: this node stops answering at once and drops out of its own election, so its status
    * objects go and its Services say why; the membership's leave tells the others.
    */
