@@ -58,9 +58,9 @@ ${commonUsage(METRICS_ADDR)}  --node-name NAME        the Node this speaker runs
   --members-suspicion-mult N
                           how many probe intervals a silent member stays suspect before it is
                           declared dead, 1 to 10 (default 2.5). The defaults move an address in
-                          about 0.4 s and ride out a speaker stalled for 300 ms. 1.25 moves it in
-                          about 0.3 s, like keepalived with 100 ms adverts, but a speaker stalled
-                          for more than about 175 ms loses its addresses for a moment
+                          about 0.4-0.5 s and ride out a speaker stalled for 300 ms. 1.25 moves it
+                          in about 0.3 s, like keepalived with 100 ms adverts, but a speaker
+                          stalled for more than about 175 ms loses its addresses for a moment
   --help                  print this and exit
 `;
 
