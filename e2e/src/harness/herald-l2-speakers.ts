@@ -24,26 +24,25 @@ const STEADY_MS = 500;
 /** A speaker's start, its joining the group and the others seeing it, on a loaded machine. */
 const JOIN_TIMEOUT_MS = 20_000;
 
-/** Whether the speaker's last word on `address` was that it answers for it. */
-export function answersFor(lines: readonly LogLine[], address: string): boolean {
+/** Whether the speaker's last line with `field` = `value` and one of the two messages said `yes`. */
+function lastSaid(lines: readonly LogLine[], field: string, value: string, yes: string, no: string): boolean {
   for (let i = lines.length - 1; i >= 0; i--) {
     const l = lines[i] as LogLine;
-    if (l['address'] !== address) continue;
-    if (l.message === 'answering for') return true;
-    if (l.message === 'stopped answering for') return false;
+    if (l[field] !== value) continue;
+    if (l.message === yes) return true;
+    if (l.message === no) return false;
   }
   return false;
 }
 
+/** Whether the speaker's last word on `address` was that it answers for it. */
+export function answersFor(lines: readonly LogLine[], address: string): boolean {
+  return lastSaid(lines, 'address', address, 'answering for', 'stopped answering for');
+}
+
 /** Whether the speaker's last word on `member` was that it is up. */
 export function seesUp(lines: readonly LogLine[], member: string): boolean {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const l = lines[i] as LogLine;
-    if (l['member'] !== member) continue;
-    if (l.message === 'member up') return true;
-    if (l.message === 'member down') return false;
-  }
-  return false;
+  return lastSaid(lines, 'member', member, 'member up', 'member down');
 }
 
 export interface HeraldL2Options {
