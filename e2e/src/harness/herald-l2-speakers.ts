@@ -8,7 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { ANNOTATION } from '@herald/shared/api/constants.js';
 import { startResponder, type Lab, type LabHost, type Responder } from '../lab/index.js';
-import { waitFor } from '../lab/wait.js';
+import { waitFor, waitForSteady } from '../lab/wait.js';
 import { BgpObjects } from './bgp-objects.js';
 import { openTestCluster, runSuffix } from './cluster.js';
 import { ControllerProcess } from './controller-process.js';
@@ -122,21 +122,14 @@ function heraldSpeakers(lab: Lab, speakers: Map<string, SpeakerProcess>, launch:
       return only !== undefined && more.length === 0 ? host(only) : undefined;
     },
     async settled(address) {
-      let since = 0;
-      let held = '';
-      const owner = await waitFor(
+      const owner = await waitForSteady(
         () => {
           const now = owners(address);
-          const one = whole() && now.length === 1 ? (now[0] as string) : '';
-          if (one === '' || one !== held) {
-            held = one;
-            since = Date.now();
-            return undefined;
-          }
-          return Date.now() - since >= STEADY_MS ? one : undefined;
+          return whole() && now.length === 1 ? now[0] : undefined;
         },
+        STEADY_MS,
         JOIN_TIMEOUT_MS,
-        { what: `one speaker answering for ${address}, steady for ${STEADY_MS} ms, with every speaker seeing every other up (answering: ${owners(address).join(', ') || 'none'})`, intervalMs: 20 },
+        { what: `one speaker answering for ${address}, with every speaker seeing every other up (answering: ${owners(address).join(', ') || 'none'})`, intervalMs: 20 },
       );
       return host(owner);
     },

@@ -7,7 +7,7 @@ import type { V1ServiceSpec } from '@kubernetes/client-node';
 import { expect } from 'chai';
 import { ANNOTATION } from '@herald/shared/api/constants.js';
 import { type LabHost, neighborMac } from '../lab/index.js';
-import { waitFor } from '../lab/wait.js';
+import { waitFor, waitForSteady } from '../lab/wait.js';
 import { serviceL2Statuses } from './bgp-status.js';
 import { runSuffix } from './cluster.js';
 import type { SpeakerLabSuite } from './speaker-lab-suite.js';
@@ -58,6 +58,9 @@ export interface L2Lab {
   resolvedMac(address: string): Promise<string>;
 }
 
+/** How long one ServiceL2Status must stay the only one to name the owner. */
+const OWNER_STEADY_MS = 300;
+
 export function l2Lab(s: SpeakerLabSuite): L2Lab {
   const lab: L2Lab = {
     ipv6Base: () => s.lab.segment.ipv6Cidr.replace(/\/64$/, ''),
@@ -92,11 +95,13 @@ export function l2Lab(s: SpeakerLabSuite): L2Lab {
     },
 
     owner(namespace, not) {
-      return waitFor(
+      // Steady: while the group forms, a speaker that started first may hold a status for a moment.
+      return waitForSteady(
         async () => {
           const nodes = (await serviceL2Statuses(s.cluster, namespace, L2_SERVICE)).map((st) => st.status?.node ?? '').filter((n) => n !== '' && n !== not);
-          return nodes.length === 1 ? (nodes[0] as string) : false;
+          return nodes.length === 1 ? nodes[0] : undefined;
         },
+        OWNER_STEADY_MS,
         15_000,
         { what: `one ServiceL2Status for ${namespace}/${L2_SERVICE}${not ? ` from a node other than ${not}` : ''}`, intervalMs: 50 },
       );

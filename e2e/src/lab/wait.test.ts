@@ -1,7 +1,15 @@
 import { expect } from 'chai';
-import { WaitAborted, waitFor } from './wait.js';
+import { WaitAborted, waitFor, waitForSteady } from './wait.js';
 
 describe('waiting for a condition', () => {
+  it('waits for a steady value: one that flips back within the steady time is not taken', async () => {
+    const seen = ['node2', 'node2', undefined, 'node3'];
+    let calls = 0;
+    const value = await waitForSteady(() => seen[Math.min(calls++, seen.length - 1)], 20, 1000, { intervalMs: 5 });
+    expect(value).to.equal('node3');
+    expect(calls).to.be.greaterThan(seen.length);
+  });
+
   it('returns the first value that is not undefined, null or false', async () => {
     let calls = 0;
     const value = await waitFor(() => (++calls < 3 ? false : { calls }), 1000, { intervalMs: 1 });

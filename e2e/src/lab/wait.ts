@@ -42,3 +42,26 @@ export async function waitFor<T>(
     lastError !== undefined ? `last error: ${lastError instanceof Error ? lastError.message : String(lastError)}` : `last value: ${JSON.stringify(last)}`;
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${opts.what ?? 'a condition'}; ${because}`);
 }
+
+/**
+ * Calls `read` until it has returned the same value (not undefined) for `steadyMs` in a row, and
+ * returns it: a state that is still settling (an address passed between nodes while a group
+ * forms) is not taken for the settled one.
+ */
+export async function waitForSteady<T>(read: () => Promise<T | undefined> | T | undefined, steadyMs: number, timeoutMs: number, opts: WaitOptions = {}): Promise<T> {
+  let held: T | undefined;
+  let since = 0;
+  return waitFor(
+    async () => {
+      const now = await read();
+      if (now === undefined || now !== held) {
+        held = now;
+        since = Date.now();
+        return undefined;
+      }
+      return Date.now() - since >= steadyMs ? now : undefined;
+    },
+    timeoutMs,
+    { ...opts, what: `${opts.what ?? 'a value'}, the same for ${steadyMs} ms` },
+  );
+}
